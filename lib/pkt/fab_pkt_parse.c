@@ -1,0 +1,370 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 rocefab authors
+ */
+
+/*
+ * The parser reads headers through pkt_reader, which hands out a pointer into
+ * the first segment when the bytes are contiguous and copies them into a
+ * scratch buffer otherwise (rte_pktmbuf_read). Every read is checked against
+ * the real length of the data, so a lying length field can only lead to a
+ * drop reason, never to a read past the end.
+ */
+
+#include <string.h>
+#include <netinet/in.h>
+
+#include <rte_byteorder.h>
+#include <rte_ip.h>
+
+#include "fab_pkt.h"
+#include "fab_pkt_private.h"
+
+struct pkt_reader {
+	const struct rte_mbuf *m; /* NULL when reading a flat buffer */
+	const uint8_t *flat;
+	uint32_t len;
+};
+
+static inline const uint8_t *
+rd(const struct pkt_reader *r, uint32_t off, uint32_t n, void *scratch)
+{
+	if ((uint64_t)off + n > r->len)
+		return NULL;
+	if (r->m == NULL)
+		return r->flat + off;
+	return rte_pktmbuf_read(r->m, off, n, scratch);
+}
+
+static inline uint16_t
+be16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+static inline uint32_t
+be32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static inline int
+fail(struct fab_pkt_meta *mt, enum fab_pkt_drop why)
+{
+	mt->drop = (uint8_t)why;
+	return why;
+}
+
+static int
+parse_roce(const struct pkt_reader *r, struct fab_pkt_meta *mt, uint32_t udp_end)
+{
+	uint8_t scratch[FAB_BTH_LEN];
+	const uint8_t *bth;
+	uint32_t ext_len, tail, p;
+	uint16_t info;
+
+	mt->bth_off = (uint16_t)(mt->l4_off + 8);
+	if ((uint32_t)mt->bth_off + FAB_BTH_LEN + FAB_ICRC_LEN > udp_end)
+		return fail(mt, FAB_PKT_DROP_TRUNC_BTH);
+	bth = rd(r, mt->bth_off, FAB_BTH_LEN, scratch);
+	if (bth == NULL)
+		return fail(mt, FAB_PKT_DROP_TRUNC_BTH);
+
+	mt->bth_opcode = bth[0];
+	info = fab_bth_opcode_info(bth[0]);
+	if (info == 0)
+		return fail(mt, FAB_PKT_DROP_BTH_OPCODE);
+	if (bth[1] & 0x80)
+		mt->flags |= FAB_PKT_F_SOLICITED;
+	if (bth[1] & 0x40)
+		mt->flags |= FAB_PKT_F_MIGREQ;
+	mt->pad_count = (bth[1] >> 4) & 0x3;
+	mt->pkey = be16(bth + 2);
+	if (bth[4] & 0x80)
+		mt->flags |= FAB_PKT_F_FECN;
+	if (bth[4] & 0x40)
+		mt->flags |= FAB_PKT_F_BECN;
+	mt->dest_qp = be32(bth + 4) & FAB_QPN_MASK;
+	if (bth[8] & 0x80)
+		mt->flags |= FAB_PKT_F_ACKREQ;
+	mt->psn = be32(bth + 8) & FAB_PSN_MASK;
+	mt->ext = info;
+
+	ext_len = fab_bth_ext_len(info);
+	p = (uint32_t)mt->bth_off + FAB_BTH_LEN;
+	tail = (uint32_t)mt->pad_count + FAB_ICRC_LEN;
+	if (p + ext_len + tail > udp_end)
+		return fail(mt, FAB_PKT_DROP_TRUNC_ROCE_EXT);
+	mt->payload_off = (uint16_t)(p + ext_len);
+	mt->payload_len = udp_end - tail - mt->payload_off;
+
+	mt->kind = FAB_PKT_KIND_ROCE;
+	if (info & FAB_EXT_AETH) {
+		uint8_t s4[FAB_AETH_LEN];
+		const uint8_t *aeth = rd(r, fab_pkt_ext_off(mt, FAB_EXT_AETH),
+				FAB_AETH_LEN, s4);
+
+		if (aeth == NULL)
+			return fail(mt, FAB_PKT_DROP_TRUNC_ROCE_EXT);
+		mt->aeth_syndrome = aeth[0];
+		mt->msn = be32(aeth) & 0xffffff;
+	}
+	return FAB_PKT_OK;
+}
+
+static int
+parse_udp(const struct pkt_reader *r, struct fab_pkt_meta *mt)
+{
+	uint8_t scratch[8];
+	const uint8_t *u;
+	uint32_t ulen;
+
+	if ((uint32_t)mt->l4_off + 8 > mt->l3_end)
+		return fail(mt, FAB_PKT_DROP_TRUNC_UDP);
+	u = rd(r, mt->l4_off, 8, scratch);
+	if (u == NULL)
+		return fail(mt, FAB_PKT_DROP_TRUNC_UDP);
+	ulen = be16(u + 4);
+	if (ulen < 8 || mt->l4_off + ulen > mt->l3_end)
+		return fail(mt, FAB_PKT_DROP_UDP_LEN);
+	mt->key.src_port = rte_cpu_to_be_16(be16(u));
+	mt->key.dst_port = rte_cpu_to_be_16(be16(u + 2));
+	if (be16(u + 2) != FAB_ROCE_UDP_PORT)
+		return FAB_PKT_OK;
+	return parse_roce(r, mt, mt->l4_off + ulen);
+}
+
+static int
+parse_ipv4(const struct pkt_reader *r, struct fab_pkt_meta *mt, uint32_t off)
+{
+	uint8_t scratch[60];
+	const uint8_t *ip;
+	uint32_t hl, tot;
+	uint16_t frag;
+
+	ip = rd(r, off, 20, scratch);
+	if (ip == NULL)
+		return fail(mt, FAB_PKT_DROP_TRUNC_IPV4);
+	if ((ip[0] >> 4) != 4)
+		return fail(mt, FAB_PKT_DROP_IP_VERSION);
+	hl = (uint32_t)(ip[0] & 0xf) * 4;
+	if (hl < 20)
+		return fail(mt, FAB_PKT_DROP_IPV4_IHL);
+	if (hl > 20) {
+		ip = rd(r, off, hl, scratch);
+		if (ip == NULL)
+			return fail(mt, FAB_PKT_DROP_TRUNC_IPV4);
+		mt->flags |= FAB_PKT_F_IPV4_OPTS;
+	}
+	tot = be16(ip + 2);
+	if (tot < hl || off + tot > r->len)
+		return fail(mt, FAB_PKT_DROP_IPV4_TOTAL_LEN);
+	if (rte_raw_cksum(ip, hl) != 0xffff)
+		return fail(mt, FAB_PKT_DROP_IPV4_CHECKSUM);
+	frag = be16(ip + 6);
+	if (frag & 0x3fff) /* MF set or a non-zero offset */
+		return fail(mt, FAB_PKT_DROP_FRAGMENT);
+
+	mt->l3 = FAB_L3_IPV4;
+	mt->kind = FAB_PKT_KIND_IP;
+	mt->l3_off = (uint16_t)off;
+	mt->l3_end = off + tot;
+	mt->l4_off = (uint16_t)(off + hl);
+	mt->dscp = ip[1] >> 2;
+	mt->ecn = ip[1] & 0x3;
+	mt->ttl = ip[8];
+	mt->l4_proto = ip[9];
+	mt->key.l3 = FAB_L3_IPV4;
+	mt->key.proto = ip[9];
+	memcpy(&mt->key.src.v4, ip + 12, 4);
+	memcpy(&mt->key.dst.v4, ip + 16, 4);
+	if (ip[9] == IPPROTO_UDP)
+		return parse_udp(r, mt);
+	return FAB_PKT_OK;
+}
+
+/* IPv6 extension headers that share the generic (next header, length) layout. */
+static inline bool
+ipv6_ext_walkable(uint8_t nh)
+{
+	return nh == IPPROTO_HOPOPTS || nh == IPPROTO_ROUTING ||
+		nh == IPPROTO_DSTOPTS || nh == 135 /* mobility */;
+}
+
+#define IPV6_MAX_EXT 8
+
+static int
+parse_ipv6(const struct pkt_reader *r, struct fab_pkt_meta *mt, uint32_t off)
+{
+	uint8_t scratch[40];
+	const uint8_t *ip;
+	uint32_t plen, vtc, p;
+	uint8_t nh;
+	int n;
+
+	ip = rd(r, off, 40, scratch);
+	if (ip == NULL)
+		return fail(mt, FAB_PKT_DROP_TRUNC_IPV6);
+	if ((ip[0] >> 4) != 6)
+		return fail(mt, FAB_PKT_DROP_IP_VERSION);
+	plen = be16(ip + 4);
+	if (off + 40 + plen > r->len)
+		return fail(mt, FAB_PKT_DROP_IPV6_PAYLOAD_LEN);
+	vtc = be32(ip);
+	mt->l3 = FAB_L3_IPV6;
+	mt->kind = FAB_PKT_KIND_IP;
+	mt->l3_off = (uint16_t)off;
+	mt->l3_end = off + 40 + plen;
+	mt->dscp = (uint8_t)((vtc >> 22) & 0x3f);
+	mt->ecn = (uint8_t)((vtc >> 20) & 0x3);
+	mt->ttl = ip[7];
+	mt->key.l3 = FAB_L3_IPV6;
+	memcpy(mt->key.src.v6, ip + 8, 16);
+	memcpy(mt->key.dst.v6, ip + 24, 16);
+
+	nh = ip[6];
+	p = off + 40;
+	for (n = 0; ipv6_ext_walkable(nh); n++) {
+		uint8_t s2[2];
+		const uint8_t *h;
+
+		mt->flags |= FAB_PKT_F_IPV6_EXT;
+		if (n == IPV6_MAX_EXT) {
+			/* Reported, not walked further: no routable RoCE hides this deep. */
+			mt->flags |= FAB_PKT_F_L4_UNKNOWN;
+			mt->l4_off = (uint16_t)p;
+			return FAB_PKT_OK;
+		}
+		h = rd(r, p, 2, s2);
+		if (h == NULL || p + 2 > mt->l3_end)
+			return fail(mt, FAB_PKT_DROP_TRUNC_IPV6_EXT);
+		if (p + ((uint32_t)h[1] + 1) * 8 > mt->l3_end)
+			return fail(mt, FAB_PKT_DROP_TRUNC_IPV6_EXT);
+		nh = h[0];
+		p += ((uint32_t)h[1] + 1) * 8;
+	}
+	if (p > UINT16_MAX)
+		return fail(mt, FAB_PKT_DROP_TRUNC_IPV6_EXT);
+	mt->l4_off = (uint16_t)p;
+	mt->l4_proto = nh;
+	mt->key.proto = nh;
+	if (nh == IPPROTO_FRAGMENT) {
+		mt->flags |= FAB_PKT_F_IPV6_EXT;
+		return fail(mt, FAB_PKT_DROP_FRAGMENT);
+	}
+	if (nh == IPPROTO_UDP)
+		return parse_udp(r, mt);
+	if (nh == IPPROTO_AH || nh == IPPROTO_ESP || nh == IPPROTO_NONE)
+		mt->flags |= FAB_PKT_F_IPV6_EXT | FAB_PKT_F_L4_UNKNOWN;
+	return FAB_PKT_OK;
+}
+
+static int
+parse_mac_ctrl(const struct pkt_reader *r, struct fab_pkt_meta *mt, uint32_t off)
+{
+	uint8_t scratch[4 + 2 * FAB_NUM_PRIO];
+	const uint8_t *p = rd(r, off, 2, scratch);
+
+	if (p == NULL)
+		return fail(mt, FAB_PKT_DROP_TRUNC_MAC_CTRL);
+	mt->l3_off = (uint16_t)off;
+	mt->mac_ctrl_op = be16(p);
+	switch (mt->mac_ctrl_op) {
+	case FAB_MAC_CTRL_PFC:
+		if (rd(r, off, 4 + 2 * FAB_NUM_PRIO, scratch) == NULL)
+			return fail(mt, FAB_PKT_DROP_TRUNC_MAC_CTRL);
+		mt->kind = FAB_PKT_KIND_PFC;
+		break;
+	case FAB_MAC_CTRL_PAUSE:
+		if (rd(r, off, 4, scratch) == NULL)
+			return fail(mt, FAB_PKT_DROP_TRUNC_MAC_CTRL);
+		mt->kind = FAB_PKT_KIND_PAUSE;
+		break;
+	default:
+		mt->kind = FAB_PKT_KIND_MAC_CTRL;
+		break;
+	}
+	return FAB_PKT_OK;
+}
+
+static int
+parse_frame(const struct pkt_reader *r, struct fab_pkt_meta *mt)
+{
+	uint8_t scratch[RTE_ETHER_HDR_LEN];
+	const uint8_t *eth;
+	uint32_t off = RTE_ETHER_HDR_LEN;
+	uint16_t et;
+	int rc;
+
+	memset(mt, 0, sizeof(*mt));
+	mt->pkt_len = r->len;
+	if (r->m != NULL && r->m->nb_segs > 1)
+		mt->flags |= FAB_PKT_F_MULTISEG;
+
+	eth = rd(r, 0, RTE_ETHER_HDR_LEN, scratch);
+	if (eth == NULL)
+		return fail(mt, FAB_PKT_DROP_TRUNC_ETH);
+	et = be16(eth + 12);
+	while (et == RTE_ETHER_TYPE_VLAN || et == RTE_ETHER_TYPE_QINQ ||
+			et == RTE_ETHER_TYPE_QINQ1) {
+		uint8_t s4[4];
+		const uint8_t *tag;
+
+		if (mt->vlan_count == 2)
+			return fail(mt, FAB_PKT_DROP_VLAN_DEPTH);
+		tag = rd(r, off, 4, s4);
+		if (tag == NULL)
+			return fail(mt, FAB_PKT_DROP_TRUNC_VLAN);
+		if (mt->vlan_count == 0) {
+			mt->vlan_tci = be16(tag);
+			mt->pcp = (uint8_t)(mt->vlan_tci >> 13);
+			mt->flags |= FAB_PKT_F_VLAN;
+		}
+		mt->vlan_count++;
+		et = be16(tag + 2);
+		off += 4;
+	}
+	mt->ether_type = et;
+	mt->l3_off = (uint16_t)off;
+	mt->l3_end = r->len;
+
+	switch (et) {
+	case RTE_ETHER_TYPE_IPV4:
+		rc = parse_ipv4(r, mt, off);
+		break;
+	case RTE_ETHER_TYPE_IPV6:
+		rc = parse_ipv6(r, mt, off);
+		break;
+	case FAB_ETHER_TYPE_MAC_CTRL:
+		rc = parse_mac_ctrl(r, mt, off);
+		break;
+	default:
+		mt->kind = FAB_PKT_KIND_L2;
+		rc = FAB_PKT_OK;
+		break;
+	}
+	if (rc != FAB_PKT_OK)
+		return rc;
+	/*
+	 * Checked last so that a short frame with a broken header gets the more
+	 * telling reason. RoCEv2 frames are never this short (62 bytes at least).
+	 */
+	if (r->len < FAB_ETH_MIN_FRAME)
+		return fail(mt, FAB_PKT_DROP_RUNT);
+	return FAB_PKT_OK;
+}
+
+int
+fab_pkt_parse(const struct rte_mbuf *m, struct fab_pkt_meta *meta)
+{
+	struct pkt_reader r = { .m = m, .flat = NULL, .len = rte_pktmbuf_pkt_len(m) };
+
+	return parse_frame(&r, meta);
+}
+
+int
+fab_pkt_parse_buf(const void *frame, uint32_t len, struct fab_pkt_meta *meta)
+{
+	struct pkt_reader r = { .m = NULL, .flat = frame, .len = frame == NULL ? 0 : len };
+
+	return parse_frame(&r, meta);
+}
