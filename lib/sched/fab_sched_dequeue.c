@@ -1,0 +1,264 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 rocefab authors
+ */
+
+#include "fab_sched.h"
+#include "fab_sched_private.h"
+
+/* select_next() results besides a class number. */
+#define SEL_NONE (-1)
+#define SEL_CTRL FAB_NUM_PRIO
+
+/*
+ * When a dequeue call first saw the head frame of @p q; a frame no call has
+ * seen yet counts as arriving at @p now.
+ */
+static inline uint64_t
+head_seen_ps(const struct fab_sched_queue *q, uint64_t now)
+{
+	return q->seen != q->head ? q->seen_ps[q->head & q->mask] : now;
+}
+
+/*
+ * Earliest time >= @p t at which the head frame of class @p q may start:
+ * not before it arrived, and not inside a pause that covers that moment.
+ */
+static inline uint64_t
+head_ready_ps(const struct fab_sched_queue *q, uint64_t t, uint64_t now)
+{
+	uint64_t x = RTE_MAX(t, head_seen_ps(q, now));
+
+	if (x >= q->pause_start && x < q->paused_until)
+		x = q->paused_until;
+	return x;
+}
+
+/*
+ * The classes whose head frame may start at @p t, and in *next the
+ * earliest later time some other head frame could (UINT64_MAX if none).
+ */
+static inline uint8_t
+classes_ready_at(const struct fab_sched *s, uint64_t t, uint64_t now, uint64_t *next)
+{
+	uint64_t first = UINT64_MAX;
+	uint8_t mask = s->nonempty, ready = 0;
+
+	while (mask != 0) {
+		unsigned int c = (unsigned int)__builtin_ctz(mask);
+		uint64_t x = head_ready_ps(&s->cls[c], t, now);
+
+		mask &= (uint8_t)(mask - 1);
+		if (x == t)
+			ready |= (uint8_t)(1u << c);
+		else if (x < first)
+			first = x;
+	}
+	*next = first;
+	return ready;
+}
+
+/* Stamp the frames of @p q that no call has seen before with @p now. */
+static inline void
+stamp_arrivals(struct fab_sched_queue *q, uint64_t now)
+{
+	while (q->seen != q->tail) {
+		q->seen_ps[q->seen & q->mask] = now;
+		q->seen++;
+	}
+}
+
+static inline void
+dwrr_end_turn(struct fab_sched *s)
+{
+	s->dwrr_cur = s->dwrr_next[s->dwrr_cur];
+	s->dwrr_in_turn = false;
+}
+
+/*
+ * Deficit round robin (Shreedhar and Varghese, SIGCOMM 1995): a class receives its
+ * quantum when its turn begins and sends head frames while they fit its
+ * deficit; the turn passes on when the head does not fit. Classes that are
+ * empty or paused are passed over without receiving a quantum. @p ready
+ * holds at least one DWRR class, so the loop ends: every full round adds a
+ * quantum to each ready class.
+ */
+static inline unsigned int
+dwrr_pick(struct fab_sched *s, uint8_t ready)
+{
+	for (;;) {
+		unsigned int c = s->dwrr_cur;
+		struct fab_sched_queue *q = &s->cls[c];
+
+		if ((ready & (1u << c)) == 0) {
+			dwrr_end_turn(s);
+			continue;
+		}
+		if (!s->dwrr_in_turn) {
+			q->deficit += q->quantum;
+			s->dwrr_in_turn = true;
+		}
+		if (q->frame_len[q->head & q->mask] <= q->deficit)
+			return c;
+		dwrr_end_turn(s);
+	}
+}
+
+/*
+ * The next frame to start at *t or, when none may start then, at the
+ * earliest later time one may, as long as that is <= @p now (moving *t).
+ */
+static inline int
+select_next(struct fab_sched *s, uint64_t *t, uint64_t now)
+{
+	for (;;) {
+		uint64_t next, ctrl_at = UINT64_MAX;
+		uint8_t ready, strict;
+
+		if (fab_sched_queue_count(&s->ctrl) != 0) {
+			ctrl_at = RTE_MAX(*t, head_seen_ps(&s->ctrl, now));
+			if (ctrl_at == *t)
+				return SEL_CTRL;
+		}
+		ready = classes_ready_at(s, *t, now, &next);
+		if (ready != 0) {
+			strict = ready & s->strict_mask;
+			if (strict != 0)
+				return 31 - __builtin_clz(strict);
+			return (int)dwrr_pick(s, ready);
+		}
+		next = RTE_MIN(next, ctrl_at);
+		if (next > now)
+			return SEL_NONE;
+		*t = next;
+	}
+}
+
+/*
+ * Wire occupancy of a frame. Integral rates multiply; others divide and
+ * carry the remainder, so a busy period's end is exactly
+ * floor(total bits / rate) after its start.
+ */
+static inline uint64_t
+wire_ps(struct fab_sched *s, uint32_t frame_len)
+{
+	uint64_t bytes = (uint64_t)frame_len + FAB_ETH_WIRE_OVERHEAD;
+	uint64_t w;
+
+	if (likely(s->ps_per_byte != 0))
+		return bytes * s->ps_per_byte;
+	if (likely(bytes <= (UINT64_MAX - s->rate_bps) / (8 * FAB_PS_PER_SEC_SCHED))) {
+		uint64_t num = bytes * 8 * FAB_PS_PER_SEC_SCHED + s->wire_rem;
+
+		w = num / s->rate_bps;
+		s->wire_rem = num - w * s->rate_bps;
+	} else {
+		unsigned __int128 num = (unsigned __int128)bytes * 8 * FAB_PS_PER_SEC_SCHED +
+			s->wire_rem;
+
+		w = (uint64_t)(num / s->rate_bps);
+		s->wire_rem = (uint64_t)(num - (unsigned __int128)w * s->rate_bps);
+	}
+	return w;
+}
+
+/* Take the head frame of the queue select_next() chose. */
+static inline struct rte_mbuf *
+take_frame(struct fab_sched *s, int sel, uint32_t *frame_len)
+{
+	struct fab_sched_queue *q = sel == SEL_CTRL ? &s->ctrl : &s->cls[sel];
+	uint32_t idx = q->head & q->mask;
+	struct rte_mbuf *m = q->ring[idx];
+	uint32_t len = q->frame_len[idx];
+
+	q->head++;
+	q->queued_bytes -= len;
+	q->deq_pkts++;
+	q->deq_bytes += len;
+	*frame_len = len;
+	if (sel == SEL_CTRL)
+		return m;
+	if ((s->dwrr_mask & (1u << sel)) != 0)
+		q->deficit -= len;
+	if (q->head == q->tail) {
+		s->nonempty &= (uint8_t)~(1u << sel);
+		/* An empty class keeps no credit, or it could burst on return. */
+		q->deficit = 0;
+		if ((unsigned int)sel == s->dwrr_cur && (s->dwrr_mask & (1u << sel)) != 0)
+			dwrr_end_turn(s);
+	}
+	return m;
+}
+
+static __rte_always_inline uint16_t
+dequeue_burst(struct fab_sched *s, uint64_t now, struct rte_mbuf **out, uint8_t *out_cls,
+		uint64_t *tx_done_ps, uint16_t max, const bool shaped)
+{
+	uint8_t mask = s->nonempty;
+	uint16_t n = 0;
+	uint64_t t;
+
+	/* Whatever is queued now arrived by now. */
+	stamp_arrivals(&s->ctrl, now);
+	while (mask != 0) {
+		unsigned int c = (unsigned int)__builtin_ctz(mask);
+
+		mask &= (uint8_t)(mask - 1);
+		stamp_arrivals(&s->cls[c], now);
+	}
+	t = shaped ? s->busy_until : now;
+
+	while (n < max && t <= now) {
+		uint64_t start = t;
+		int sel = select_next(s, &start, now);
+		uint32_t len;
+
+		if (sel == SEL_NONE)
+			break;
+		out[n] = take_frame(s, sel, &len);
+		if (out_cls != NULL)
+			out_cls[n] = sel == SEL_CTRL ? FAB_SCHED_CLS_CTRL : (uint8_t)sel;
+		s->tx_pkts++;
+		s->tx_bytes += len;
+		if (shaped) {
+			uint64_t w;
+
+			/* The wire idled: a new busy period starts on a whole ps. */
+			if (start > s->busy_until)
+				s->wire_rem = 0;
+			w = wire_ps(s, len);
+			t = start + w;
+			s->busy_until = t;
+			s->wire_busy_ps += w;
+		}
+		if (tx_done_ps != NULL)
+			tx_done_ps[n] = t;
+		n++;
+	}
+	return n;
+}
+
+uint16_t
+fab_sched_dequeue_burst(struct fab_sched *s, uint64_t now, struct rte_mbuf **out,
+		uint8_t *out_cls, uint64_t *tx_done_ps, uint16_t max)
+{
+	if (s->rate_bps == 0)
+		return dequeue_burst(s, now, out, out_cls, tx_done_ps, max, false);
+	return dequeue_burst(s, now, out, out_cls, tx_done_ps, max, true);
+}
+
+uint64_t
+fab_sched_next_event(const struct fab_sched *s, uint64_t now)
+{
+	uint64_t t, next, ctrl_at = UINT64_MAX;
+
+	if (fab_sched_is_empty(s))
+		return UINT64_MAX;
+	/* As fab_sched_dequeue_burst() would look, frames not yet seen arriving now. */
+	t = s->rate_bps != 0 ? s->busy_until : now;
+	if (fab_sched_queue_count(&s->ctrl) != 0)
+		ctrl_at = RTE_MAX(t, head_seen_ps(&s->ctrl, now));
+	if (classes_ready_at(s, t, now, &next) != 0)
+		return RTE_MAX(t, now);
+	next = RTE_MIN(next, ctrl_at);
+	return RTE_MAX(next, now);
+}
