@@ -1,0 +1,183 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 rocefab authors
+ */
+
+/*
+ * Egress: PFC frames that are due, frames the shaper releases, buffer
+ * release (which may resume a paused peer), marking at dequeue, the PFC
+ * watchdog, and the transmit burst.
+ */
+
+#include <string.h>
+
+#include "fab_switch_private.h"
+
+void
+sw_ecn_apply(struct fab_switch *sw, uint16_t out, struct rte_mbuf **m,
+		const uint8_t *cls, const uint32_t *qbytes, uint16_t n)
+{
+	struct sw_port *op = &sw->ports[out];
+	uint8_t mark[FAB_SWITCH_BURST];
+	uint16_t i;
+
+	sw->ecn_ops->decide(op->ecn_state, cls, qbytes, n, mark);
+	for (i = 0; i < n; i++) {
+		struct sw_mbuf_meta *sm;
+		struct fab_pkt_meta mt;
+
+		if (!mark[i])
+			continue;
+		sm = sw_meta(m[i]);
+		memset(&mt, 0, sizeof(mt));
+		mt.l3 = sm->l3;
+		mt.l3_off = sm->l3_off;
+		mt.dscp = sm->tos >> 2;
+		mt.ecn = sm->tos & 3;
+		if (fab_pkt_mark_ce(m[i], &mt) == 1) {
+			sm->tos |= 3;
+			op->st.ecn_marked++;
+		}
+	}
+}
+
+static void
+send_pfc(struct fab_switch *sw, struct sw_port *sp, uint64_t now)
+{
+	uint16_t quanta[FAB_NUM_PRIO];
+	struct rte_mbuf *m;
+	uint8_t enable;
+	int prio;
+
+	if (sp->pfc_tx == NULL || !fab_pfc_tx_poll(sp->pfc_tx, now, &enable, quanta))
+		return;
+	m = rte_pktmbuf_alloc(sw->ctrl_pool);
+	if (unlikely(m == NULL)) {
+		/* The state machine will refresh; say loudly that this one was lost. */
+		sp->st.drops++;
+		sp->st.drop[FAB_SW_DROP_RX_NOMBUF]++;
+		return;
+	}
+	fab_pfc_build(rte_pktmbuf_mtod(m, void *), rte_pktmbuf_tailroom(m), &sp->mac,
+		enable, quanta);
+	rte_pktmbuf_append(m, FAB_PFC_FRAME_LEN);
+	if (fab_sched_push_ctrl(sp->sched, m) != 0) {
+		rte_pktmbuf_free(m);
+		return;
+	}
+	for (prio = 0; prio < FAB_NUM_PRIO; prio++) {
+		if (!((enable >> prio) & 1))
+			continue;
+		sp->st.pfc_tx[prio]++;
+		if (quanta[prio] != 0)
+			sp->st.pfc_tx_xoff[prio]++;
+	}
+}
+
+static void
+watchdog(struct fab_switch *sw, struct sw_port *sp, uint64_t now)
+{
+	struct fab_sched_stats ss;
+	int cls;
+
+	if (!sw->wd_enabled || sp->pfc_rx == NULL)
+		return;
+	fab_sched_stats(sp->sched, now, &ss);
+	for (cls = 0; cls < FAB_NUM_PRIO; cls++) {
+		struct fab_pfc_wd_sample s;
+		enum fab_pfc_wd_event ev;
+		uint8_t bit = (uint8_t)(1u << cls);
+
+		if (!((sw->lossless_mask >> cls) & 1))
+			continue;
+		s.paused_since = fab_pfc_rx_paused_since(sp->pfc_rx, (uint8_t)cls, now);
+		s.last_pause_rx = fab_pfc_rx_last_pause(sp->pfc_rx, (uint8_t)cls);
+		s.queue_nonempty = ss.cls[cls].queued_pkts != 0;
+		s.tx_progress = ss.cls[cls].deq_pkts != sp->wd_deq[cls];
+		sp->wd_deq[cls] = ss.cls[cls].deq_pkts;
+		ev = fab_pfc_wd_update(&sp->wd[cls], &sw->wd_conf, now, &s);
+		if (ev == FAB_PFC_WD_DETECTED) {
+			sp->st.pfc_wd_storms++;
+			SW_LOG(WARNING, "%s: PFC storm on class %d\n", fab_port_name(sp->port), cls);
+			if (sw->wd_conf.action == FAB_PFC_WD_ALERT)
+				continue;
+			sp->wd_ignore |= bit;
+			if (sw->wd_conf.action == FAB_PFC_WD_DROP)
+				sp->wd_drop |= bit;
+			fab_sched_pause(sp->sched, (uint8_t)cls, now, now);
+		} else if (ev == FAB_PFC_WD_RESTORED) {
+			SW_LOG(INFO, "%s: PFC storm over on class %d\n", fab_port_name(sp->port),
+				cls);
+			sp->wd_ignore &= (uint8_t)~bit;
+			sp->wd_drop &= (uint8_t)~bit;
+		}
+	}
+}
+
+unsigned int
+sw_egress(struct fab_switch *sw, uint16_t p, uint64_t now)
+{
+	struct sw_port *sp = &sw->ports[p];
+	unsigned int done = 0;
+	uint16_t n;
+
+	send_pfc(sw, sp, now);
+	watchdog(sw, sp, now);
+	do {
+		struct rte_mbuf *out[FAB_SWITCH_BURST], *ecn_m[FAB_SWITCH_BURST];
+		uint64_t tx_done[FAB_SWITCH_BURST], later[FAB_NUM_PRIO] = { 0 };
+		uint32_t ecn_q[FAB_SWITCH_BURST], len[FAB_SWITCH_BURST];
+		uint8_t ocls[FAB_SWITCH_BURST], ecn_cls[FAB_SWITCH_BURST];
+		uint16_t i, nsend = 0, necn = 0;
+
+		n = fab_sched_dequeue_burst(sp->sched, now, out, ocls, tx_done, FAB_SWITCH_BURST);
+		/* Bytes of the same class that leave after each frame in this burst. */
+		for (i = n; i-- > 0;) {
+			len[i] = rte_pktmbuf_pkt_len(out[i]);
+			if (ocls[i] != FAB_SCHED_CLS_CTRL)
+				later[ocls[i]] += len[i];
+		}
+		for (i = 0; i < n; i++) {
+			struct rte_mbuf *m = out[i];
+			uint8_t cls = ocls[i];
+			struct sw_mbuf_meta *sm;
+			struct fab_mmu_event ev = { 0 };
+
+			sp->st.tx_pkts++;
+			sp->st.tx_bytes += len[i];
+			if (cls == FAB_SCHED_CLS_CTRL) {
+				sp->st.tx_ctrl_pkts++;
+				tx_done[nsend] = tx_done[i];
+				out[nsend++] = m;
+				continue;
+			}
+			later[cls] -= len[i];
+			sm = sw_meta(m);
+			fab_mmu_release(sw->mmu, sm->in_port, sm->pg, p, cls, len[i], &ev);
+			sw_mmu_event(sw, &ev, now);
+			if (unlikely((sp->wd_drop >> cls) & 1)) {
+				sp->st.tx_pkts--;
+				sp->st.tx_bytes -= len[i];
+				sw_count_drop(sp, FAB_SW_DROP_PFC_WATCHDOG);
+				rte_pktmbuf_free(m);
+				continue;
+			}
+			if (sw->mark_at_dequeue && sp->ecn_state != NULL &&
+					(sm->tos & 3) != 0 && (sm->tos & 3) != 3) {
+				/* The queue the frame leaves behind, as the HPCC simulator marks. */
+				ecn_m[necn] = m;
+				ecn_cls[necn] = cls;
+				ecn_q[necn++] = (uint32_t)RTE_MIN(
+					fab_sched_queue_bytes(sp->sched, cls) + later[cls],
+					(uint64_t)UINT32_MAX);
+			}
+			tx_done[nsend] = tx_done[i];
+			out[nsend++] = m;
+		}
+		if (necn != 0)
+			sw_ecn_apply(sw, p, ecn_m, ecn_cls, ecn_q, necn);
+		if (nsend != 0)
+			fab_port_tx_burst(sp->port, tx_done, out, nsend);
+		done += n;
+	} while (n == FAB_SWITCH_BURST);
+	return done;
+}

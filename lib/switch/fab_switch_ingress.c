@@ -1,0 +1,340 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 rocefab authors
+ */
+
+/*
+ * Ingress: parse, consume MAC control, classify, route (one bulk lookup per
+ * address family), balance (one plugin call per burst), rewrite, admit to the
+ * buffer, enqueue, and mark at enqueue (one plugin call per egress port).
+ */
+
+#include <netinet/in.h>
+
+#include "fab_switch_private.h"
+
+static inline uint8_t
+classify(const struct fab_switch *sw, const struct sw_port *sp,
+		const struct fab_pkt_meta *mt)
+{
+	/* CNPs go to their own (strict) class whatever they are marked with. */
+	if (mt->kind == FAB_PKT_KIND_ROCE && mt->bth_opcode == FAB_OP_CNP)
+		return sw->cnp_class;
+	if (sp->trust == FAB_CONF_TRUST_PCP)
+		return sw->pcp_to_class[mt->pcp & 7];
+	return sw->dscp_to_class[mt->dscp & 63];
+}
+
+static void
+hold_input(struct sw_port *sp, uint64_t now)
+{
+	if (sp->held)
+		return;
+	sp->held = true;
+	sp->held_since = now;
+	fab_port_rx_hold(sp->port, UINT64_MAX);
+}
+
+static void
+release_input(struct sw_port *sp, uint64_t now)
+{
+	if (!sp->held)
+		return;
+	sp->held = false;
+	sp->st.rx_held_ps += now - sp->held_since;
+	/* The backlog then arrives at line rate from now, as from a real NIC. */
+	fab_port_rx_hold(sp->port, now);
+}
+
+void
+sw_mmu_event(struct fab_switch *sw, const struct fab_mmu_event *ev, uint64_t now)
+{
+	struct sw_port *sp;
+	int prio;
+
+	if (!ev->xoff && !ev->xon)
+		return;
+	sp = &sw->ports[ev->port];
+	if (sp->pfc_tx == NULL)
+		return;
+	for (prio = 0; prio < FAB_NUM_PRIO; prio++) {
+		if (!((ev->prio_mask >> prio) & 1))
+			continue;
+		if (ev->xoff)
+			fab_pfc_tx_xoff(sp->pfc_tx, (uint8_t)prio, now);
+		else
+			fab_pfc_tx_xon(sp->pfc_tx, (uint8_t)prio, now);
+	}
+	if (!sp->passive)
+		return;
+	if (ev->xoff) {
+		hold_input(sp, now);
+	} else {
+		for (prio = 0; prio < FAB_NUM_PRIO; prio++)
+			if (fab_pfc_tx_is_xoff(sp->pfc_tx, (uint8_t)prio))
+				return;
+		release_input(sp, now);
+	}
+}
+
+static void
+pfc_received(struct fab_switch *sw, uint16_t in, struct rte_mbuf *m,
+		const struct fab_pkt_meta *mt, uint64_t now)
+{
+	struct sw_port *sp = &sw->ports[in];
+	uint64_t until[FAB_NUM_PRIO];
+	struct fab_pfc_frame f;
+	uint8_t changed = 0;
+	int prio;
+
+	if (fab_pfc_decode(m, mt, &f) != 0)
+		return;
+	if (f.opcode == FAB_MAC_CTRL_PAUSE) {
+		sp->st.pause_rx++;
+	} else {
+		for (prio = 0; prio < FAB_NUM_PRIO; prio++)
+			if ((f.enable >> prio) & 1)
+				sp->st.pfc_rx[prio]++;
+	}
+	if (fab_pfc_rx_frame(sp->pfc_rx, now, &f, until, &changed) != 0)
+		return;
+	changed &= (uint8_t)~sp->wd_ignore;
+	for (prio = 0; prio < FAB_NUM_PRIO; prio++)
+		if ((changed >> prio) & 1)
+			fab_sched_pause(sp->sched, (uint8_t)prio, now, until[prio]);
+}
+
+static inline void
+drop(struct sw_port *sp, enum fab_switch_drop why, struct rte_mbuf *m)
+{
+	sw_count_drop(sp, why);
+	rte_pktmbuf_free(m);
+}
+
+static inline void
+rewrite_macs(struct rte_mbuf *m, const struct rte_ether_addr *dst,
+		const struct rte_ether_addr *src)
+{
+	struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
+
+	rte_ether_addr_copy(dst, &eth->dst_addr);
+	rte_ether_addr_copy(src, &eth->src_addr);
+}
+
+static enum fab_switch_drop
+mmu_drop_reason(enum fab_mmu_verdict v)
+{
+	switch (v) {
+	case FAB_MMU_DROP_HEADROOM:
+		return FAB_SW_DROP_MMU_HEADROOM;
+	case FAB_MMU_DROP_EGRESS:
+		return FAB_SW_DROP_MMU_EGRESS;
+	default:
+		return FAB_SW_DROP_MMU_INGRESS;
+	}
+}
+
+/* Admit and enqueue one routed frame; returns its queue depth before it, or -1 if dropped. */
+static int64_t
+admit_enqueue(struct fab_switch *sw, uint16_t in, uint16_t out, uint8_t cls,
+		struct rte_mbuf *m, const struct fab_pkt_meta *mt, uint64_t now)
+{
+	struct sw_port *ip = &sw->ports[in], *op = &sw->ports[out];
+	uint32_t len = rte_pktmbuf_pkt_len(m);
+	uint8_t pg = fab_mmu_pg_of(sw->mmu, in, cls);
+	struct fab_mmu_event ev = { 0 };
+	enum fab_mmu_verdict v;
+	struct sw_mbuf_meta *sm;
+	uint64_t before;
+
+	v = fab_mmu_admit(sw->mmu, in, pg, out, cls, len, &ev);
+	sw_mmu_event(sw, &ev, now);
+	if (v != FAB_MMU_ADMIT) {
+		enum fab_switch_drop why = mmu_drop_reason(v);
+
+		/* Queue drops count where the queue is, buffer drops where the frame came in. */
+		drop(why == FAB_SW_DROP_MMU_EGRESS ? op : ip, why, m);
+		return -1;
+	}
+	sm = sw_meta(m);
+	sm->in_port = in;
+	sm->pg = pg;
+	sm->l3 = mt->l3;
+	sm->l3_off = mt->l3_off;
+	sm->tos = (uint8_t)(mt->dscp << 2 | mt->ecn);
+	before = fab_sched_queue_bytes(op->sched, cls);
+	if (unlikely(fab_sched_enqueue(op->sched, cls, m, len) != 0)) {
+		memset(&ev, 0, sizeof(ev));
+		fab_mmu_release(sw->mmu, in, pg, out, cls, len, &ev);
+		sw_mmu_event(sw, &ev, now);
+		drop(op, FAB_SW_DROP_QUEUE_FULL, m);
+		return -1;
+	}
+	ip->st.fwd_pkts++;
+	return (int64_t)before;
+}
+
+void
+sw_ingress(struct fab_switch *sw, uint16_t in, struct rte_mbuf **pkts, uint16_t n,
+		uint64_t now)
+{
+	struct sw_port *sp = &sw->ports[in];
+	struct fab_pkt_meta meta[FAB_SWITCH_BURST];
+	struct rte_mbuf *keep[FAB_SWITCH_BURST];
+	uint8_t cls[FAB_SWITCH_BURST];
+	uint64_t target[FAB_SWITCH_BURST];
+	uint32_t nh_id[FAB_SWITCH_BURST];
+	uint32_t v4[FAB_SWITCH_BURST];
+	uint8_t v6[FAB_SWITCH_BURST][16];
+	uint16_t v4_at[FAB_SWITCH_BURST], v6_at[FAB_SWITCH_BURST];
+	const struct fab_pkt_meta *lb_pkt[FAB_SWITCH_BURST];
+	const struct fab_nh_group *lb_grp[FAB_SWITCH_BURST];
+	uint16_t lb_at[FAB_SWITCH_BURST], member[FAB_SWITCH_BURST];
+	struct rte_mbuf *ecn_m[FAB_SWITCH_BURST];
+	uint8_t ecn_cls[FAB_SWITCH_BURST];
+	uint32_t ecn_q[FAB_SWITCH_BURST];
+	uint16_t ecn_out[FAB_SWITCH_BURST];
+	uint16_t i, k, nk = 0, n4 = 0, n6 = 0, nlb = 0, necn = 0;
+
+	for (i = 0; i < n; i++) {
+		struct rte_mbuf *m = pkts[i];
+		struct fab_pkt_meta *mt = &meta[nk];
+		int rc;
+
+		if (i + 2 < n)
+			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 2], void *));
+		sp->st.rx_pkts++;
+		sp->st.rx_bytes += rte_pktmbuf_pkt_len(m);
+		rc = fab_pkt_parse(m, mt);
+		if (unlikely(rc != FAB_PKT_OK)) {
+			sp->st.drop_parse[rc]++;
+			sp->st.drops++;
+			rte_pktmbuf_free(m);
+			continue;
+		}
+		switch (mt->kind) {
+		case FAB_PKT_KIND_ROCE:
+		case FAB_PKT_KIND_IP:
+			break;
+		case FAB_PKT_KIND_PFC:
+		case FAB_PKT_KIND_PAUSE:
+			/* Never forwarded, never in the buffer. */
+			pfc_received(sw, in, m, mt, now);
+			/* fall through */
+		case FAB_PKT_KIND_MAC_CTRL:
+			sp->st.consumed_pkts++;
+			rte_pktmbuf_free(m);
+			continue;
+		default:
+			drop(sp, FAB_SW_DROP_NOT_IP, m);
+			continue;
+		}
+		if (unlikely(mt->l3_end - mt->l3_off > sw->mtu)) {
+			drop(sp, FAB_SW_DROP_OVERSIZE, m);
+			continue;
+		}
+		if (unlikely(mt->ttl <= 1)) {
+			drop(sp, FAB_SW_DROP_TTL, m);
+			continue;
+		}
+		cls[nk] = classify(sw, sp, mt);
+		keep[nk] = m;
+		if (mt->l3 == FAB_L3_IPV4) {
+			v4[n4] = rte_be_to_cpu_32(mt->key.dst.v4);
+			v4_at[n4++] = nk;
+		} else {
+			memcpy(v6[n6], mt->key.dst.v6, 16);
+			v6_at[n6++] = nk;
+		}
+		nk++;
+	}
+	if (nk == 0)
+		return;
+
+	if (n4 != 0) {
+		uint64_t t4[FAB_SWITCH_BURST];
+
+		fab_route_lookup_v4_bulk(sw->route, v4, t4, n4);
+		for (k = 0; k < n4; k++)
+			target[v4_at[k]] = t4[k];
+	}
+	if (n6 != 0) {
+		uint64_t t6[FAB_SWITCH_BURST];
+
+		fab_route_lookup_v6_bulk(sw->route, (const uint8_t (*)[16])v6, t6, n6);
+		for (k = 0; k < n6; k++)
+			target[v6_at[k]] = t6[k];
+	}
+
+	for (k = 0; k < nk; k++) {
+		uint64_t t = target[k];
+
+		if (unlikely(t == FAB_ROUTE_MISS)) {
+			drop(sp, FAB_SW_DROP_NO_ROUTE, keep[k]);
+			keep[k] = NULL;
+		} else if (fab_route_target_is_group(t)) {
+			const struct fab_nh_group *g =
+				fab_route_group(sw->route, fab_route_target_id(t));
+
+			if (g->n_members == 1) {
+				nh_id[k] = g->members[0];
+			} else {
+				lb_pkt[nlb] = &meta[k];
+				lb_grp[nlb] = g;
+				lb_at[nlb++] = k;
+			}
+		} else {
+			nh_id[k] = fab_route_target_id(t);
+		}
+	}
+	if (nlb != 0) {
+		sw->lb_ops->select(sw->lb_state, lb_pkt, lb_grp, nlb, member);
+		for (k = 0; k < nlb; k++) {
+			uint16_t mb = member[k] < lb_grp[k]->n_members ? member[k] : 0;
+
+			nh_id[lb_at[k]] = lb_grp[k]->members[mb];
+		}
+	}
+
+	for (k = 0; k < nk; k++) {
+		const struct fab_nexthop *nh;
+		struct rte_mbuf *m = keep[k];
+		int64_t depth;
+
+		if (m == NULL)
+			continue;
+		nh = fab_route_nexthop(sw->route, nh_id[k]);
+		fab_pkt_dec_ttl(m, &meta[k]);
+		rewrite_macs(m, &nh->dst_mac, &sw->ports[nh->port].mac);
+		depth = admit_enqueue(sw, in, nh->port, cls[k], m, &meta[k], now);
+		if (depth < 0 || sw->mark_at_dequeue || sw->ports[nh->port].ecn_state == NULL ||
+				meta[k].ecn == 0 || meta[k].ecn == 3)
+			continue;
+		ecn_m[necn] = m;
+		ecn_cls[necn] = cls[k];
+		ecn_q[necn] = (uint32_t)RTE_MIN(depth, (int64_t)UINT32_MAX);
+		ecn_out[necn++] = nh->port;
+	}
+
+	/* One decision call per egress port for this burst's ECT frames. */
+	while (necn != 0) {
+		uint16_t out = ecn_out[0], j = 0, rest = 0;
+		struct rte_mbuf *gm[FAB_SWITCH_BURST];
+		uint8_t gc[FAB_SWITCH_BURST];
+		uint32_t gq[FAB_SWITCH_BURST];
+
+		for (k = 0; k < necn; k++) {
+			if (ecn_out[k] == out) {
+				gm[j] = ecn_m[k];
+				gc[j] = ecn_cls[k];
+				gq[j++] = ecn_q[k];
+			} else {
+				ecn_m[rest] = ecn_m[k];
+				ecn_cls[rest] = ecn_cls[k];
+				ecn_q[rest] = ecn_q[k];
+				ecn_out[rest++] = ecn_out[k];
+			}
+		}
+		sw_ecn_apply(sw, out, gm, gc, gq, j);
+		necn = rest;
+	}
+}

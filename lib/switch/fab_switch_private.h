@@ -1,0 +1,105 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 rocefab authors
+ */
+
+#ifndef FAB_SWITCH_PRIVATE_H
+#define FAB_SWITCH_PRIVATE_H
+
+#include <rte_log.h>
+#include <rte_mbuf_dyn.h>
+
+#include "fab_switch.h"
+#include "fab_mmu.h"
+#include "fab_pfc.h"
+#include "fab_plugin.h"
+#include "fab_sched.h"
+
+extern int fab_switch_logtype;
+#define SW_LOG(level, ...) \
+	rte_log(RTE_LOG_ ## level, fab_switch_logtype, "rocefab.switch: " __VA_ARGS__)
+
+/*
+ * What a frame carries from ingress to egress, in an mbuf dynamic field: the
+ * MMU needs the ingress port and group to release the buffer, and marking at
+ * dequeue needs the IP header's place and TOS byte.
+ */
+struct sw_mbuf_meta {
+	uint16_t in_port;
+	uint16_t l3_off;
+	uint8_t pg;
+	uint8_t l3;
+	uint8_t tos;
+	uint8_t pad_;
+};
+
+extern int fab_switch_dynfield_offset;
+
+static inline struct sw_mbuf_meta *
+sw_meta(struct rte_mbuf *m)
+{
+	return RTE_MBUF_DYNFIELD(m, fab_switch_dynfield_offset, struct sw_mbuf_meta *);
+}
+
+struct sw_port {
+	struct fab_port *port;
+	struct fab_sched *sched;
+	struct fab_pfc_tx *pfc_tx;     /* NULL without lossless classes or PFC */
+	struct fab_pfc_rx *pfc_rx;
+	void *ecn_state;               /* NULL: no ECN on this egress */
+	struct rte_ether_addr mac;
+	uint64_t rate_bps;
+	bool is_ethdev;
+	bool passive;                  /* stop reading while we pause the peer */
+	bool held;
+	uint64_t held_since;
+	uint8_t trust;                 /* enum fab_conf_trust */
+	uint32_t headroom;
+	/* PFC watchdog, per egress class */
+	struct fab_pfc_wd wd[FAB_NUM_PRIO];
+	uint64_t wd_deq[FAB_NUM_PRIO]; /* dequeues at the previous sample */
+	uint8_t wd_ignore;             /* classes whose received PFC is ignored */
+	uint8_t wd_drop;               /* classes whose frames are dropped at egress */
+	struct fab_switch_port_stats st; /* what the switch counts itself */
+};
+
+struct fab_switch {
+	const struct fab_switch_conf *conf;
+	uint16_t nb_ports;
+	struct sw_port *ports;
+	struct fab_route *route;
+	struct fab_mmu *mmu;
+	struct fab_plugin *ecn_plugin;
+	struct fab_plugin *lb_plugin;
+	const struct fab_ecn_ops *ecn_ops;
+	const struct fab_lb_ops *lb_ops;
+	void *lb_state;
+	struct rte_mempool *ctrl_pool;
+	uint8_t dscp_to_class[64];
+	uint8_t pcp_to_class[FAB_NUM_PRIO];
+	uint8_t cnp_class;
+	uint8_t lossless_mask;
+	bool pfc_enabled;
+	bool mark_at_dequeue;
+	bool wd_enabled;
+	struct fab_pfc_wd_conf wd_conf;
+	uint32_t mtu;
+};
+
+/* fab_switch_ingress.c */
+void sw_ingress(struct fab_switch *sw, uint16_t in, struct rte_mbuf **pkts, uint16_t n,
+		uint64_t now);
+void sw_mmu_event(struct fab_switch *sw, const struct fab_mmu_event *ev, uint64_t now);
+
+/* fab_switch_egress.c */
+unsigned int sw_egress(struct fab_switch *sw, uint16_t p, uint64_t now);
+void sw_ecn_apply(struct fab_switch *sw, uint16_t out, struct rte_mbuf **m,
+		const uint8_t *cls, const uint32_t *qbytes, uint16_t n);
+
+static inline void
+sw_count_drop(struct sw_port *sp, enum fab_switch_drop why)
+{
+	sp->st.drop[why]++;
+	sp->st.drops++;
+}
+
+#endif /* FAB_SWITCH_PRIVATE_H */
