@@ -21,14 +21,19 @@ $(BUILD)/build.ninja:
 build: setup $(BUILD)/build.ninja
 	ninja -C $(BUILD)
 
-# The main job. Until the fabric runner lands: write the sample RoCEv2, PFC and
-# malformed traces and decode them as the dataplane sees them, ICRCs verified.
+# The main job, until the fabric runner lands: the leaf switch of
+# docs/examples/leaf.yaml in virtual time, under a 4-to-1 incast of RDMA
+# WRITEs (h0, h1, h2 and a remote host behind up0, 6 MiB each, into h3): the
+# queue builds, ECN marks, PFC pauses the senders, nothing is lost.
+EAL_ARGS ?= --no-huge --no-pci --no-shconf --no-telemetry -m 1024 -l 0 --log-level=*:warning
 run: build
-	@mkdir -p $(RUN_DIR)
-	$(BUILD)/app/trace/rocefab-trace samples $(RUN_DIR)
-	$(BUILD)/app/trace/rocefab-trace malformed $(RUN_DIR)/malformed.pcap
-	$(BUILD)/app/trace/rocefab-trace decode $(RUN_DIR)/roce-gbn-cnp.pcap $(RUN_DIR)/pfc-pause.pcap
-	$(BUILD)/app/trace/rocefab-trace decode --quiet $(RUN_DIR)/*.pcap
+	@mkdir -p $(RUN_DIR)/pcaps/leaf
+	@cp docs/examples/leaf.yaml $(RUN_DIR)/leaf.yaml
+	$(BUILD)/app/trace/rocefab-trace incast $(RUN_DIR)/pcaps/leaf 6291456
+	$(BUILD)/app/switch/rocefab-switch $(EAL_ARGS) -- --config $(RUN_DIR)/leaf.yaml \
+		--out $(RUN_DIR)/out --stats-interval 0.0005
+	@python3 scripts/switch-report.py $(RUN_DIR)/out/switch.json
+	$(BUILD)/app/trace/rocefab-trace decode --quiet $(RUN_DIR)/pcaps/leaf/*.tx.pcap
 
 test: build
 	meson test -C $(BUILD) $(MESON_TEST_ARGS)

@@ -25,6 +25,7 @@ usage(FILE *f)
 		"usage: rocefab-trace [--crc-path scalar|sse42|avx512] decode [--quiet] [--check] FILE.pcap...\n"
 		"       rocefab-trace samples DIR\n"
 		"       rocefab-trace malformed FILE.pcap\n"
+		"       rocefab-trace incast DIR [BYTES]\n"
 		"       rocefab-trace --help | --version\n"
 		"\n"
 		"decode   print one line per frame as rocefab parses it: addresses, DSCP/ECN,\n"
@@ -36,6 +37,8 @@ usage(FILE *f)
 		"malformed  write a trace of malformed and edge frames (runts, truncated\n"
 		"         headers, bad lengths, fragments, unknown opcodes, jumbo and oversize\n"
 		"         frames, stacked VLANs, PFC variants), each followed by a valid frame\n"
+		"incast   write inputs for docs/examples/leaf.yaml: h0, h1, h2 and a remote\n"
+		"         host behind up0 each write BYTES (default 4 MiB) to h3 at 100 Gb/s\n"
 		"\n"
 		"--crc-path  CRC-32 implementation (default: the fastest this CPU allows)\n"
 		"\n"
@@ -150,6 +153,17 @@ main(int argc, char **argv)
 		rc = trace_samples(argv[i + 1]);
 	else if (strcmp(argv[i], "malformed") == 0 && i + 2 == argc)
 		rc = trace_malformed(argv[i + 1]);
+	else if (strcmp(argv[i], "incast") == 0 && (i + 2 == argc || i + 3 == argc)) {
+		char *end = NULL;
+		unsigned long b = i + 3 == argc ? strtoul(argv[i + 2], &end, 0) : 4ul << 20;
+
+		if ((end != NULL && *end != '\0') || b == 0 || b > (1ul << 30)) {
+			fprintf(stderr, "rocefab-trace incast: BYTES must be 1 .. 1 GiB\n");
+			rc = 2;
+		} else {
+			rc = trace_incast(argv[i + 1], (uint32_t)b);
+		}
+	}
 	else {
 		fprintf(stderr, "rocefab-trace: unknown command '%s'\n", argv[i]);
 		usage(stderr);

@@ -23,17 +23,10 @@
 #define RATE_100G 100000000000ull
 #define MTU 4096
 
-struct sample {
-	struct trace_writer *w;
-	uint64_t t_ps;
-	uint8_t frame[10000];
-	int frames;
-};
-
 static uint8_t payload_buf[65536];
 
-static int
-emit(struct sample *s, const void *f, int len)
+int
+trace_emit(struct trace_sample *s, const void *f, int len)
 {
 	if (len < 0)
 		return len;
@@ -43,8 +36,8 @@ emit(struct sample *s, const void *f, int len)
 }
 
 /* Payload bytes derived from (QPN, PSN), as the generator will write them. */
-static const uint8_t *
-pattern(uint32_t qpn, uint32_t psn, uint32_t len)
+const uint8_t *
+trace_pattern(uint32_t qpn, uint32_t psn, uint32_t len)
 {
 	uint32_t i, x = qpn * 2654435761u ^ psn * 40503u;
 
@@ -86,8 +79,8 @@ addr_pair(struct fab_roce_addr *fwd, struct fab_roce_addr *rev, bool v6)
 }
 
 /* One RDMA WRITE message cut into MTU-sized packets; returns the next PSN. */
-static uint32_t
-write_message(struct sample *s, const struct fab_roce_addr *a, uint32_t qpn,
+uint32_t
+trace_write_message(struct trace_sample *s, const struct fab_roce_addr *a, uint32_t qpn,
 		uint32_t psn, uint32_t bytes, uint64_t vaddr)
 {
 	struct fab_reth reth = { .vaddr = vaddr, .rkey = 0x1234, .dma_len = bytes };
@@ -101,9 +94,9 @@ write_message(struct sample *s, const struct fab_roce_addr *a, uint32_t qpn,
 			part = n == bytes ? FAB_WRITE_ONLY : FAB_WRITE_FIRST;
 		else
 			part = off + n == bytes ? FAB_WRITE_LAST : FAB_WRITE_MIDDLE;
-		emit(s, s->frame, fab_pkt_build_write(s->frame, sizeof(s->frame), a, part,
+		trace_emit(s, s->frame, fab_pkt_build_write(s->frame, sizeof(s->frame), a, part,
 			qpn, psn, part == FAB_WRITE_LAST || part == FAB_WRITE_ONLY, &reth,
-			pattern(qpn, psn, n), n));
+			trace_pattern(qpn, psn, n), n));
 		psn = (psn + 1) & FAB_PSN_MASK;
 		off += n;
 	} while (off < bytes);
@@ -111,85 +104,85 @@ write_message(struct sample *s, const struct fab_roce_addr *a, uint32_t qpn,
 }
 
 static int
-sample_write(struct sample *s, bool v6)
+sample_write(struct trace_sample *s, bool v6)
 {
 	struct fab_roce_addr fwd, rev;
 	uint32_t psn;
 
 	addr_pair(&fwd, &rev, v6);
-	psn = write_message(s, &fwd, 0x000101, 1000, 65536, 0x7f0000000000ull);
-	emit(s, s->frame, fab_pkt_build_ack(s->frame, sizeof(s->frame), &rev, 0x000201,
+	psn = trace_write_message(s, &fwd, 0x000101, 1000, 65536, 0x7f0000000000ull);
+	trace_emit(s, s->frame, fab_pkt_build_ack(s->frame, sizeof(s->frame), &rev, 0x000201,
 		(psn - 1) & FAB_PSN_MASK, FAB_AETH_ACK | FAB_AETH_CREDITS_UNLIMITED, 1));
 	/* A small message (pad bytes) and a PSN that wraps. */
-	psn = write_message(s, &fwd, 0x000101, 0xfffffe, 9000, 0x7f0000010000ull);
-	emit(s, s->frame, fab_pkt_build_ack(s->frame, sizeof(s->frame), &rev, 0x000201,
+	psn = trace_write_message(s, &fwd, 0x000101, 0xfffffe, 9000, 0x7f0000010000ull);
+	trace_emit(s, s->frame, fab_pkt_build_ack(s->frame, sizeof(s->frame), &rev, 0x000201,
 		(psn - 1) & FAB_PSN_MASK, FAB_AETH_ACK | FAB_AETH_CREDITS_UNLIMITED, 2));
-	psn = write_message(s, &fwd, 0x000101, psn, 1001, 0x7f0000020000ull);
-	return emit(s, s->frame, fab_pkt_build_ack(s->frame, sizeof(s->frame), &rev,
+	psn = trace_write_message(s, &fwd, 0x000101, psn, 1001, 0x7f0000020000ull);
+	return trace_emit(s, s->frame, fab_pkt_build_ack(s->frame, sizeof(s->frame), &rev,
 		0x000201, (psn - 1) & FAB_PSN_MASK, FAB_AETH_ACK | FAB_AETH_CREDITS_UNLIMITED, 3));
 }
 
 static int
-sample_write_v4(struct sample *s)
+sample_write_v4(struct trace_sample *s)
 {
 	return sample_write(s, false);
 }
 
 static int
-sample_write_v6(struct sample *s)
+sample_write_v6(struct trace_sample *s)
 {
 	return sample_write(s, true);
 }
 
 /* Go-back-N: PSN 102 is lost, 103 draws one NAK, the sender resends from 102. */
 static int
-sample_gbn_cnp(struct sample *s)
+sample_gbn_cnp(struct trace_sample *s)
 {
 	struct fab_roce_addr fwd, rev, cnp;
 	struct fab_reth reth = { .vaddr = 0x1000, .rkey = 0x99, .dma_len = 5 * 1024 };
 	uint32_t psn;
 
 	addr_pair(&fwd, &rev, false);
-	emit(s, s->frame, fab_pkt_build_write(s->frame, sizeof(s->frame), &fwd,
-		FAB_WRITE_FIRST, 0x000102, 100, false, &reth, pattern(0x102, 100, 1024), 1024));
-	emit(s, s->frame, fab_pkt_build_write(s->frame, sizeof(s->frame), &fwd,
-		FAB_WRITE_MIDDLE, 0x000102, 101, false, NULL, pattern(0x102, 101, 1024), 1024));
-	emit(s, s->frame, fab_pkt_build_write(s->frame, sizeof(s->frame), &fwd,
-		FAB_WRITE_MIDDLE, 0x000102, 103, false, NULL, pattern(0x102, 103, 1024), 1024));
-	emit(s, s->frame, fab_pkt_build_ack(s->frame, sizeof(s->frame), &rev, 0x000202,
+	trace_emit(s, s->frame, fab_pkt_build_write(s->frame, sizeof(s->frame), &fwd,
+		FAB_WRITE_FIRST, 0x000102, 100, false, &reth, trace_pattern(0x102, 100, 1024), 1024));
+	trace_emit(s, s->frame, fab_pkt_build_write(s->frame, sizeof(s->frame), &fwd,
+		FAB_WRITE_MIDDLE, 0x000102, 101, false, NULL, trace_pattern(0x102, 101, 1024), 1024));
+	trace_emit(s, s->frame, fab_pkt_build_write(s->frame, sizeof(s->frame), &fwd,
+		FAB_WRITE_MIDDLE, 0x000102, 103, false, NULL, trace_pattern(0x102, 103, 1024), 1024));
+	trace_emit(s, s->frame, fab_pkt_build_ack(s->frame, sizeof(s->frame), &rev, 0x000202,
 		102, FAB_AETH_NAK_PSN_SEQ_ERR, 0));
 	for (psn = 102; psn <= 104; psn++)
-		emit(s, s->frame, fab_pkt_build_write(s->frame, sizeof(s->frame), &fwd,
+		trace_emit(s, s->frame, fab_pkt_build_write(s->frame, sizeof(s->frame), &fwd,
 			psn == 104 ? FAB_WRITE_LAST : FAB_WRITE_MIDDLE, 0x000102, psn,
-			psn == 104, NULL, pattern(0x102, psn, 1024), 1024));
+			psn == 104, NULL, trace_pattern(0x102, psn, 1024), 1024));
 	/* The receiver saw CE on a packet: one CNP back to the sender's QP. */
 	cnp = rev;
 	cnp.dscp = 48;
-	emit(s, s->frame, fab_pkt_build_cnp(s->frame, sizeof(s->frame), &cnp, 0x000102));
-	return emit(s, s->frame, fab_pkt_build_ack(s->frame, sizeof(s->frame), &rev,
+	trace_emit(s, s->frame, fab_pkt_build_cnp(s->frame, sizeof(s->frame), &cnp, 0x000102));
+	return trace_emit(s, s->frame, fab_pkt_build_ack(s->frame, sizeof(s->frame), &rev,
 		0x000202, 104, FAB_AETH_ACK | FAB_AETH_CREDITS_UNLIMITED, 1));
 }
 
 static int
-sample_pfc(struct sample *s)
+sample_pfc(struct trace_sample *s)
 {
 	static const struct rte_ether_addr sw = { { 0x02, 0x00, 0x00, 0x00, 0xff, 0x01 } };
 	uint16_t q[FAB_NUM_PRIO] = { 0 };
 	uint64_t pause_ps;
 
 	q[3] = 0xffff;
-	emit(s, s->frame, fab_pfc_build(s->frame, sizeof(s->frame), &sw, 1u << 3, q));
+	trace_emit(s, s->frame, fab_pfc_build(s->frame, sizeof(s->frame), &sw, 1u << 3, q));
 	/* Refreshed at half the pause time while the queue stays above XON. */
 	pause_ps = fab_pfc_quanta_to_ps(0xffff, RATE_100G);
 	s->t_ps += pause_ps / 2;
-	emit(s, s->frame, fab_pfc_build(s->frame, sizeof(s->frame), &sw, 1u << 3, q));
+	trace_emit(s, s->frame, fab_pfc_build(s->frame, sizeof(s->frame), &sw, 1u << 3, q));
 	s->t_ps += pause_ps / 4;
 	q[3] = 0;
-	emit(s, s->frame, fab_pfc_build(s->frame, sizeof(s->frame), &sw, 1u << 3, q));
+	trace_emit(s, s->frame, fab_pfc_build(s->frame, sizeof(s->frame), &sw, 1u << 3, q));
 	q[3] = 0x1000;
 	q[4] = 0x2000;
-	emit(s, s->frame, fab_pfc_build(s->frame, sizeof(s->frame), &sw, 0x18, q));
-	return emit(s, s->frame, fab_pause_build(s->frame, sizeof(s->frame), &sw, 0xffff));
+	trace_emit(s, s->frame, fab_pfc_build(s->frame, sizeof(s->frame), &sw, 0x18, q));
+	return trace_emit(s, s->frame, fab_pause_build(s->frame, sizeof(s->frame), &sw, 0xffff));
 }
 
 static void
@@ -212,7 +205,7 @@ set16(uint8_t *p, uint16_t v)
 /* Each malformed frame is followed by a valid one, so a reader can check that
  * a switch survives and keeps forwarding. */
 static int
-sample_malformed(struct sample *s)
+sample_malformed(struct trace_sample *s)
 {
 	struct fab_roce_addr fwd, rev, v6a, v6b;
 	uint8_t *f = s->frame, good[2048];
@@ -222,74 +215,74 @@ sample_malformed(struct sample *s)
 	addr_pair(&fwd, &rev, false);
 	addr_pair(&v6a, &v6b, true);
 	glen = fab_pkt_build_write(good, sizeof(good), &fwd, FAB_WRITE_MIDDLE, 0x000103,
-		0, false, NULL, pattern(0x103, 0, 1024), 1024);
+		0, false, NULL, trace_pattern(0x103, 0, 1024), 1024);
 #define BASE() (n = fab_pkt_build_write(f, sizeof(s->frame), &fwd, FAB_WRITE_MIDDLE, \
-		0x000104, (uint32_t)psn++, false, NULL, pattern(0x104, 0, 256), 256))
-#define GOOD() emit(s, good, glen)
+		0x000104, (uint32_t)psn++, false, NULL, trace_pattern(0x104, 0, 256), 256))
+#define GOOD() trace_emit(s, good, glen)
 
 	memset(f, 0, 42); f[12] = 0x08; f[13] = 0x06;               /* runt ARP */
-	emit(s, f, 42); GOOD();
-	BASE(); emit(s, f, 10); GOOD();                              /* truncated Ethernet */
-	BASE(); set16(f + 12, 0x8100); emit(s, f, 16); GOOD();       /* truncated VLAN */
+	trace_emit(s, f, 42); GOOD();
+	BASE(); trace_emit(s, f, 10); GOOD();                              /* truncated Ethernet */
+	BASE(); set16(f + 12, 0x8100); trace_emit(s, f, 16); GOOD();       /* truncated VLAN */
 	BASE(); memmove(f + 24, f + 12, (size_t)n);                  /* three VLAN tags */
 	set16(f + 12, 0x88a8); set16(f + 16, 0x8100); set16(f + 20, 0x8100);
-	emit(s, f, n + 12); GOOD();
-	BASE(); emit(s, f, 14 + 12); GOOD();                         /* truncated IPv4 */
-	BASE(); f[14] = 0x65; emit(s, f, n); GOOD();                 /* IP version 6 in IPv4 */
-	BASE(); f[14] = 0x44; emit(s, f, n); GOOD();                 /* IHL 4 */
-	BASE(); f[25] ^= 0x5a; emit(s, f, n); GOOD();                /* bad header checksum */
+	trace_emit(s, f, n + 12); GOOD();
+	BASE(); trace_emit(s, f, 14 + 12); GOOD();                         /* truncated IPv4 */
+	BASE(); f[14] = 0x65; trace_emit(s, f, n); GOOD();                 /* IP version 6 in IPv4 */
+	BASE(); f[14] = 0x44; trace_emit(s, f, n); GOOD();                 /* IHL 4 */
+	BASE(); f[25] ^= 0x5a; trace_emit(s, f, n); GOOD();                /* bad header checksum */
 	BASE(); set16(f + 16, (uint16_t)(n + 100)); fix_csum(f + 14);
-	emit(s, f, n); GOOD();                                       /* total length > frame */
-	BASE(); set16(f + 20, 0x2000); fix_csum(f + 14); emit(s, f, n); GOOD(); /* fragment */
+	trace_emit(s, f, n); GOOD();                                       /* total length > frame */
+	BASE(); set16(f + 20, 0x2000); fix_csum(f + 14); trace_emit(s, f, n); GOOD(); /* fragment */
 	n = fab_pkt_build_write(f, sizeof(s->frame), &v6a, FAB_WRITE_MIDDLE, 0x105, 1,
-		false, NULL, pattern(0x105, 1, 64), 64);
-	emit(s, f, 14 + 30); GOOD();                                 /* truncated IPv6 */
-	set16(f + 18, 2000); emit(s, f, n); GOOD();                  /* IPv6 payload length */
-	BASE(); set16(f + 16, 20 + 4); fix_csum(f + 14); emit(s, f, n); GOOD(); /* trunc UDP */
-	BASE(); set16(f + 38, (uint16_t)(n - 34 + 9)); emit(s, f, n); GOOD(); /* UDP length */
-	BASE(); set16(f + 38, 8 + 10); emit(s, f, n); GOOD();        /* truncated BTH */
-	BASE(); f[42] = 0x1f; emit(s, f, n); GOOD();                 /* unknown opcode */
-	BASE(); f[42] = 0x40; emit(s, f, n); GOOD();                 /* RD opcode: not RoCEv2 */
+		false, NULL, trace_pattern(0x105, 1, 64), 64);
+	trace_emit(s, f, 14 + 30); GOOD();                                 /* truncated IPv6 */
+	set16(f + 18, 2000); trace_emit(s, f, n); GOOD();                  /* IPv6 payload length */
+	BASE(); set16(f + 16, 20 + 4); fix_csum(f + 14); trace_emit(s, f, n); GOOD(); /* trunc UDP */
+	BASE(); set16(f + 38, (uint16_t)(n - 34 + 9)); trace_emit(s, f, n); GOOD(); /* UDP length */
+	BASE(); set16(f + 38, 8 + 10); trace_emit(s, f, n); GOOD();        /* truncated BTH */
+	BASE(); f[42] = 0x1f; trace_emit(s, f, n); GOOD();                 /* unknown opcode */
+	BASE(); f[42] = 0x40; trace_emit(s, f, n); GOOD();                 /* RD opcode: not RoCEv2 */
 	BASE(); f[42] = FAB_OP_RC_WRITE_FIRST; set16(f + 38, 8 + 12 + 8 + 4);
-	emit(s, f, n); GOOD();                                       /* RETH does not fit */
+	trace_emit(s, f, n); GOOD();                                       /* RETH does not fit */
 	n = fab_pfc_build(f, sizeof(s->frame), &fwd.src_mac, 0x08, q);
-	emit(s, f, 14 + 10); GOOD();                                 /* truncated PFC */
+	trace_emit(s, f, 14 + 10); GOOD();                                 /* truncated PFC */
 
 	/* Edge frames that are valid. */
 	n = fab_pkt_build_write(f, sizeof(s->frame), &fwd, FAB_WRITE_MIDDLE, 0x000106, 7,
-		false, NULL, pattern(0x106, 7, 8900), 8900);
-	emit(s, f, n); GOOD();                                       /* 9000-byte jumbo */
+		false, NULL, trace_pattern(0x106, 7, 8900), 8900);
+	trace_emit(s, f, n); GOOD();                                       /* 9000-byte jumbo */
 	n = fab_pkt_build_write(f, sizeof(s->frame), &fwd, FAB_WRITE_MIDDLE, 0x000106, 8,
-		false, NULL, pattern(0x106, 8, 9600), 9600);
-	emit(s, f, n); GOOD();                                       /* over a 9216 MTU */
+		false, NULL, trace_pattern(0x106, 8, 9600), 9600);
+	trace_emit(s, f, n); GOOD();                                       /* over a 9216 MTU */
 	fwd.has_vlan = true;
 	fwd.vlan_tci = 3 << 13 | 100;
 	BASE(); memmove(f + 16, f + 12, (size_t)n);                  /* 802.1ad + 802.1Q */
 	set16(f + 12, 0x88a8); set16(f + 14, 5 << 13 | 10);
-	emit(s, f, n + 4); GOOD();
+	trace_emit(s, f, n + 4); GOOD();
 	fwd.has_vlan = false;
 	q[3] = 0xffff;
 	n = fab_pfc_build(f, sizeof(s->frame), &fwd.src_mac, 0x08, q);
 	f[16] = 0xff;                                                /* reserved octet set */
-	emit(s, f, n); GOOD();
+	trace_emit(s, f, n); GOOD();
 	memmove(f + 16, f + 12, FAB_PFC_FRAME_LEN - 12);             /* tagged PFC */
 	n = FAB_PFC_FRAME_LEN;
 	set16(f + 12, 0x8100); set16(f + 14, 7 << 13);
-	emit(s, f, n + 4); GOOD();
+	trace_emit(s, f, n + 4); GOOD();
 	n = fab_pause_build(f, sizeof(s->frame), &fwd.src_mac, 0x100);
-	emit(s, f, n); GOOD();                                       /* 802.3x PAUSE */
+	trace_emit(s, f, n); GOOD();                                       /* 802.3x PAUSE */
 	n = fab_pause_build(f, sizeof(s->frame), &fwd.src_mac, 0);
-	set16(f + 14, 0x0002); emit(s, f, n); GOOD();                /* other MAC control */
+	set16(f + 14, 0x0002); trace_emit(s, f, n); GOOD();                /* other MAC control */
 	n = fab_pkt_build_write(f, sizeof(s->frame), &v6a, FAB_WRITE_ONLY, 0x107, 9, true,
-		NULL, pattern(0x107, 9, 100), 100);
-	return emit(s, f, n);                                        /* IPv6, valid */
+		NULL, trace_pattern(0x107, 9, 100), 100);
+	return trace_emit(s, f, n);                                        /* IPv6, valid */
 #undef BASE
 #undef GOOD
 }
 
 static const struct {
 	const char *file;
-	int (*make)(struct sample *s);
+	int (*make)(struct trace_sample *s);
 } samples[] = {
 	{ "roce-write-v4.pcap", sample_write_v4 },
 	{ "roce-write-v6.pcap", sample_write_v6 },
@@ -297,10 +290,10 @@ static const struct {
 	{ "pfc-pause.pcap", sample_pfc },
 };
 
-static int
-write_sample(const char *path, int (*make)(struct sample *s))
+int
+trace_write_sample(const char *path, int (*make)(struct trace_sample *s))
 {
-	struct sample *s = calloc(1, sizeof(*s));
+	struct trace_sample *s = calloc(1, sizeof(*s));
 	int rc;
 
 	if (s == NULL)
@@ -330,7 +323,7 @@ trace_samples(const char *dir)
 		char path[4096];
 
 		snprintf(path, sizeof(path), "%s/%s", dir, samples[i].file);
-		if (write_sample(path, samples[i].make) != 0)
+		if (trace_write_sample(path, samples[i].make) != 0)
 			return 2;
 	}
 	return 0;
@@ -339,5 +332,5 @@ trace_samples(const char *dir)
 int
 trace_malformed(const char *path)
 {
-	return write_sample(path, sample_malformed);
+	return trace_write_sample(path, sample_malformed);
 }
