@@ -7,7 +7,7 @@ BUILD ?= build
 RUN_DIR ?= run
 MESON_TEST_ARGS ?= --print-errorlogs --num-processes 2
 
-.PHONY: all setup build run test test-fast asan clean
+.PHONY: all setup build run test test-fast asan bench clean
 
 all: build
 
@@ -50,6 +50,10 @@ asan: setup
 	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/sanitizers/lsan.supp:print_suppressions=0 \
 	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 		meson test -C build-asan --suite fast $(MESON_TEST_ARGS)
+
+# Benchmarks print our figures beside DPDK's testpmd and l3fwd (bench/README.md).
+bench: build
+	bench/switch-fwd/run.sh $(BUILD)
 
 clean:
 	rm -rf $(BUILD) build-asan $(RUN_DIR)

@@ -158,9 +158,9 @@ resolve_time(struct app *a)
 		const struct fab_conf_port *cp = &a->conf.ports[p];
 
 		if (t == FAB_CONF_TIME_VIRTUAL && cp->kind == FAB_CONF_PORT_DEV) {
-			fprintf(stderr, "%s:%u:%u: port %s is a DPDK device: it runs in real "
-				"time only (use pcap-file ports for virtual time)\n",
-				a->conf.path, cp->line, cp->col, cp->name);
+			fprintf(stderr, "%s:%u:%u: error: ports[%u]: port %s is a DPDK device: "
+				"it runs in real time only (use pcap-file ports for virtual "
+				"time)\n", a->conf.path, cp->line, cp->col, p, cp->name);
 			return -1;
 		}
 	}

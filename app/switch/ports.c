@@ -67,6 +67,23 @@ app_create_pools(struct app *a)
 	return 0;
 }
 
+/* Whether a devargs string holds KEY=... as one of its comma-separated items. */
+static bool
+has_arg(const char *args, const char *key)
+{
+	size_t n = strlen(key);
+	const char *s = args;
+
+	while (s != NULL) {
+		if (strncmp(s, key, n) == 0 && s[n] == '=')
+			return true;
+		s = strchr(s, ',');
+		if (s != NULL)
+			s++;
+	}
+	return false;
+}
+
 /* The rx_pcap= file behind a net_pcap ethdev, to count its records (22.11's
  * net_pcap gives no end-of-file signal). */
 static int64_t
@@ -91,6 +108,10 @@ expected_records(const struct fab_port *port, const char *name)
 			"net_null", 8) == 0)
 		return strstr(da->args, "no-rx=1") != NULL ? 0 : -1;
 	s = strstr(da->args, "rx_pcap=");
+	/* A net_pcap with no rx_pcap, rx_iface(_in) or iface has a dummy rx: no input. */
+	if (s == NULL && strncmp(rte_dev_name(info.device), "net_pcap", 8) == 0 &&
+			strstr(da->args, "rx_iface") == NULL && !has_arg(da->args, "iface"))
+		return 0;
 	if (s == NULL)
 		return -1;
 	s += strlen("rx_pcap=");
@@ -104,6 +125,32 @@ expected_records(const struct fab_port *port, const char *name)
 	if (n < 0)
 		fprintf(stderr, "rocefab-switch: port %s: cannot count %s: %s\n", name, path, err);
 	return n;
+}
+
+/*
+ * The longest frame (max_frame_len) a device takes, as 22.11's
+ * rte_eth_dev_configure() checks the MTU: af_packet, for one, takes 1518-byte
+ * frames whatever the switch's MTU. Unknown devices are lib/port's to report.
+ */
+static uint32_t
+ethdev_frame_limit(const struct fab_conf_port *cp, uint32_t want)
+{
+	struct rte_eth_dev_info info;
+	uint32_t overhead, mtu;
+	uint16_t pid = cp->dev_index;
+
+	if (cp->dev_name != NULL && rte_eth_dev_get_port_by_name(cp->dev_name, &pid) != 0)
+		return want;
+	if (!rte_eth_dev_is_valid_port(pid) || rte_eth_dev_info_get(pid, &info) != 0)
+		return want;
+	if (info.max_mtu != UINT16_MAX && info.max_rx_pktlen > info.max_mtu)
+		overhead = info.max_rx_pktlen - info.max_mtu;
+	else
+		overhead = RTE_ETHER_HDR_LEN + RTE_ETHER_CRC_LEN;
+	if (info.max_rx_pktlen <= overhead)
+		return want;
+	mtu = RTE_MIN(info.max_rx_pktlen - overhead, (uint32_t)info.max_mtu);
+	return RTE_MIN(want, mtu + RTE_ETHER_HDR_LEN);
 }
 
 int
@@ -150,13 +197,18 @@ app_create_ports(struct app *a)
 				snprintf(idx, sizeof(idx), "%u", cp->dev_index);
 				ep.device = idx;
 			}
+			ep.max_frame_len = ethdev_frame_limit(cp, max_frame);
+			if (ep.max_frame_len < max_frame)
+				printf("rocefab-switch: port %s: device %s takes frames of at most "
+					"%u bytes (mtu %u wants %u); it drops longer ones itself\n",
+					cp->name, ep.device, ep.max_frame_len, c->mtu, max_frame);
 			a->ports[p] = fab_port_create_ethdev(&ep, err, sizeof(err));
 			if (a->ports[p] != NULL)
 				a->rx_expected[p] = expected_records(a->ports[p], cp->name);
 		}
 		if (a->ports[p] == NULL) {
-			fprintf(stderr, "%s:%u:%u: port %s: %s\n", c->path, cp->line, cp->col,
-				cp->name, err);
+			fprintf(stderr, "%s:%u:%u: error: ports[%u]: %s\n", c->path, cp->line,
+				cp->col, p, err);
 			return -1;
 		}
 	}

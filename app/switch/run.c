@@ -44,6 +44,17 @@ app_run_virtual(struct app *a)
 		nt = fab_switch_next_event(a->sw, t);
 		if (nt == UINT64_MAX)
 			break;
+		/*
+		 * Inputs at their end, queues empty, nothing due now: only PFC
+		 * refreshes could follow, for ever. A standing XOFF here means the
+		 * buffer still counts bytes no frame holds: say so and stop.
+		 */
+		if (nt > t && fab_switch_queues_empty(a->sw) && app_inputs_drained(a)) {
+			if (!fab_switch_drained(a->sw))
+				fprintf(stderr, "rocefab-switch: warning: PFC XOFF still standing "
+					"with every queue empty at t=%" PRIu64 " ps\n", t);
+			break;
+		}
 		if (nt == t && work == 0) {
 			/* Something claims to be due but nothing moves: never spin forever. */
 			if (++stuck == 1000000) {

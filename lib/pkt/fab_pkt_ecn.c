@@ -11,6 +11,8 @@
 
 #include <errno.h>
 
+#include <rte_branch_prediction.h>
+
 #include "fab_pkt.h"
 #include "fab_pkt_private.h"
 
@@ -33,11 +35,23 @@ static void
 ipv4_set_byte(struct rte_mbuf *m, uint32_t l3, uint32_t word_off, int idx,
 		uint8_t value)
 {
-	uint8_t *w0 = fab_pkt_byte_at(m, l3 + word_off);
-	uint8_t *w1 = fab_pkt_byte_at(m, l3 + word_off + 1);
-	uint8_t *c0 = fab_pkt_byte_at(m, l3 + 10);
-	uint8_t *c1 = fab_pkt_byte_at(m, l3 + 11);
+	uint8_t *w0, *w1, *c0, *c1;
 	uint16_t old_word, new_word, hc;
+
+	if (likely(m->data_len >= l3 + 20)) {
+		/* The header sits in the first segment: the usual case. */
+		uint8_t *ip = rte_pktmbuf_mtod_offset(m, uint8_t *, l3);
+
+		w0 = ip + word_off;
+		w1 = w0 + 1;
+		c0 = ip + 10;
+		c1 = ip + 11;
+	} else {
+		w0 = fab_pkt_byte_at(m, l3 + word_off);
+		w1 = fab_pkt_byte_at(m, l3 + word_off + 1);
+		c0 = fab_pkt_byte_at(m, l3 + 10);
+		c1 = fab_pkt_byte_at(m, l3 + 11);
+	}
 
 	old_word = (uint16_t)(*w0 << 8 | *w1);
 	if (idx == 0)

@@ -7,6 +7,7 @@
 #include <rte_common.h>
 
 #include "fab_pkt.h"
+#include "fab_pkt_private.h"
 
 #define RC_PAYLOAD FAB_EXT_PAYLOAD
 
@@ -113,6 +114,19 @@ uint16_t
 fab_bth_opcode_info(uint8_t opcode)
 {
 	return opcode_info[opcode];
+}
+
+/* For the parser: what follows the BTH and how long it is, by opcode, in one load. */
+struct fab_pkt_opcode_layout fab_pkt_opcode_layout[256];
+
+RTE_INIT(fab_pkt_opcode_layout_init)
+{
+	int op;
+
+	for (op = 0; op < 256; op++) {
+		fab_pkt_opcode_layout[op].ext = opcode_info[op];
+		fab_pkt_opcode_layout[op].ext_len = (uint16_t)fab_bth_ext_len(opcode_info[op]);
+	}
 }
 
 uint32_t

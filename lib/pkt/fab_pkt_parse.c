@@ -70,8 +70,8 @@ parse_roce(const struct pkt_reader *r, struct fab_pkt_meta *mt, uint32_t udp_end
 		return fail(mt, FAB_PKT_DROP_TRUNC_BTH);
 
 	mt->bth_opcode = bth[0];
-	info = fab_bth_opcode_info(bth[0]);
-	if (info == 0)
+	info = fab_pkt_opcode_layout[bth[0]].ext;
+	if (unlikely(info == 0))
 		return fail(mt, FAB_PKT_DROP_BTH_OPCODE);
 	if (bth[1] & 0x80)
 		mt->flags |= FAB_PKT_F_SOLICITED;
@@ -89,7 +89,7 @@ parse_roce(const struct pkt_reader *r, struct fab_pkt_meta *mt, uint32_t udp_end
 	mt->psn = be32(bth + 8) & FAB_PSN_MASK;
 	mt->ext = info;
 
-	ext_len = fab_bth_ext_len(info);
+	ext_len = fab_pkt_opcode_layout[bth[0]].ext_len;
 	p = (uint32_t)mt->bth_off + FAB_BTH_LEN;
 	tail = (uint32_t)mt->pad_count + FAB_ICRC_LEN;
 	if (p + ext_len + tail > udp_end)

@@ -23,6 +23,13 @@ fab_pkt_byte_at(struct rte_mbuf *m, uint32_t off)
 	return m == NULL ? NULL : rte_pktmbuf_mtod_offset(m, uint8_t *, off);
 }
 
+/* Extension headers after the BTH, and their total length, by opcode. */
+struct fab_pkt_opcode_layout {
+	uint16_t ext;     /* FAB_EXT_* set; 0: unknown opcode */
+	uint16_t ext_len;
+};
+extern struct fab_pkt_opcode_layout fab_pkt_opcode_layout[256];
+
 /* Offset of the ICRC: the last four bytes of the UDP payload. */
 static inline uint32_t
 fab_pkt_icrc_off(const struct fab_pkt_meta *mt)

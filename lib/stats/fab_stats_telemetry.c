@@ -62,7 +62,11 @@ add_counters(struct rte_tel_data *d, const struct fab_switch_port_stats *s)
 		if (s->drop[i] != 0)
 			rte_tel_data_add_dict_u64(d,
 				fab_switch_drop_name((enum fab_switch_drop)i), s->drop[i]);
+	rte_tel_data_add_dict_u64(d, "pause_rx", s->pause_rx);
+	rte_tel_data_add_dict_u64(d, "rx_held_ns", s->rx_held_ps / 1000);
+	rte_tel_data_add_dict_u64(d, "pfc_wd_storms", s->pfc_wd_storms);
 	add_array(d, "pfc_tx", s->pfc_tx, 1);
+	add_array(d, "pfc_tx_xoff", s->pfc_tx_xoff, 1);
 	add_array(d, "pfc_rx", s->pfc_rx, 1);
 	add_array(d, "paused_ns", s->paused_ps, 1000);
 	add_array(d, "queue_bytes", s->queue_bytes, 1);

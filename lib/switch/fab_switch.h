@@ -127,6 +127,9 @@ unsigned int fab_switch_poll(struct fab_switch *sw, uint64_t now);
  */
 uint64_t fab_switch_next_event(const struct fab_switch *sw, uint64_t now);
 
+/** True when no frame, PFC frames included, waits in any egress queue. */
+bool fab_switch_queues_empty(const struct fab_switch *sw);
+
 /** True when no frame is queued anywhere and no XOFF stands (inputs are the caller's). */
 bool fab_switch_drained(const struct fab_switch *sw);
 

@@ -128,6 +128,17 @@ build_mmu(struct fab_switch *sw, char *err, size_t errlen)
 	return 0;
 }
 
+static bool
+has_ipv6_routes(const struct fab_switch_conf *c)
+{
+	uint32_t r;
+
+	for (r = 0; r < c->nb_routes; r++)
+		if (c->routes[r].prefix.l3 == FAB_L3_IPV6)
+			return true;
+	return false;
+}
+
 static int
 build_routes(struct fab_switch *sw, const struct fab_switch_params *prm,
 		char *err, size_t errlen)
@@ -140,7 +151,7 @@ build_routes(struct fab_switch *sw, const struct fab_switch_params *prm,
 		.max_routes = RTE_MAX(c->nb_routes, 16u),
 		.max_nexthops = RTE_MAX(c->nb_nexthops, 16u),
 		.max_groups = RTE_MAX(c->nb_routes, 16u),
-		.ipv6 = true,
+		.ipv6 = has_ipv6_routes(c),
 		.group_buckets = (uint16_t)c->lb.buckets,
 	};
 	uint32_t *ids, r, k;
@@ -268,9 +279,10 @@ queue_capacity(const struct fab_switch_params *prm)
 		return prm->queue_capacity;
 	/*
 	 * The MMU, not the ring, should limit a queue: room for the whole pool in
-	 * frames of 256 bytes on average (the mbuf pool is sized the same way).
+	 * frames of 512 bytes on average. Smaller frames filling one queue with
+	 * the whole pool are counted as queue_full drops.
 	 */
-	frames = prm->conf->buffer.pool / 256 + 1024;
+	frames = prm->conf->buffer.pool / 512 + 1024;
 	frames = RTE_MIN(frames, (uint64_t)1 << 20);
 	return (uint32_t)rte_align64pow2(frames);
 }

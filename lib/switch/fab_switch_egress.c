@@ -94,6 +94,20 @@ watchdog(struct fab_switch *sw, struct sw_port *sp, uint64_t now)
 		s.queue_nonempty = ss.cls[cls].queued_pkts != 0;
 		s.tx_progress = ss.cls[cls].deq_pkts != sp->wd_deq[cls];
 		sp->wd_deq[cls] = ss.cls[cls].deq_pkts;
+		if (s.queue_nonempty && !(sp->wd_busy & bit) && !sp->wd[cls].stormed) {
+			/*
+			 * Empty at the previous sample, so it filled at this poll: in
+			 * virtual time samples come only at events, and the watchdog
+			 * would date the stall back to that earlier sample. Tell it
+			 * nothing was stuck until now.
+			 */
+			struct fab_pfc_wd_sample idle = s;
+
+			idle.paused_since = FAB_PFC_NEVER;
+			fab_pfc_wd_update(&sp->wd[cls], &sw->wd_conf, now, &idle);
+		}
+		sp->wd_busy = (uint8_t)(s.queue_nonempty ? sp->wd_busy | bit :
+			sp->wd_busy & ~bit);
 		ev = fab_pfc_wd_update(&sp->wd[cls], &sw->wd_conf, now, &s);
 		if (ev == FAB_PFC_WD_DETECTED) {
 			sp->st.pfc_wd_storms++;

@@ -153,6 +153,16 @@ admit_enqueue(struct fab_switch *sw, uint16_t in, uint16_t out, uint8_t cls,
 
 		/* Queue drops count where the queue is, buffer drops where the frame came in. */
 		drop(why == FAB_SW_DROP_MMU_EGRESS ? op : ip, why, m);
+		if (ev.xoff) {
+			/*
+			 * The frame that raised XOFF is gone: if its group holds
+			 * nothing, no release will ever bring XON, and a passive
+			 * peer would be held (and refreshed) forever.
+			 */
+			memset(&ev, 0, sizeof(ev));
+			if (fab_mmu_check_xon(sw->mmu, in, pg, &ev) == 1)
+				sw_mmu_event(sw, &ev, now);
+		}
 		return -1;
 	}
 	sm = sw_meta(m);

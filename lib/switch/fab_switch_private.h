@@ -59,6 +59,7 @@ struct sw_port {
 	uint64_t wd_deq[FAB_NUM_PRIO]; /* dequeues at the previous sample */
 	uint8_t wd_ignore;             /* classes whose received PFC is ignored */
 	uint8_t wd_drop;               /* classes whose frames are dropped at egress */
+	uint8_t wd_busy;               /* classes non-empty at the previous sample */
 	struct fab_switch_port_stats st; /* what the switch counts itself */
 };
 

@@ -59,6 +59,17 @@ fab_switch_next_event(const struct fab_switch *sw, uint64_t now)
 }
 
 bool
+fab_switch_queues_empty(const struct fab_switch *sw)
+{
+	uint16_t p;
+
+	for (p = 0; p < sw->nb_ports; p++)
+		if (!fab_sched_is_empty(sw->ports[p].sched))
+			return false;
+	return true;
+}
+
+bool
 fab_switch_drained(const struct fab_switch *sw)
 {
 	uint16_t p;

@@ -1,0 +1,276 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 rocefab authors
+ */
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <rte_errno.h>
+#include <rte_malloc.h>
+
+#include "fab_link.h"
+
+struct link_slot {
+	uint64_t deliver_ps;
+	struct rte_mbuf *m;
+};
+
+/* One direction: written by one end's tx, read by the other end's rx. */
+struct link_dir {
+	struct link_slot *ring;
+	uint32_t mask;
+	uint32_t head;          /* next to deliver (free-running) */
+	uint32_t tail;          /* next free slot (free-running) */
+	uint64_t last_deliver;  /* delivery times never go backwards */
+	struct fab_link_dir_stats st;
+};
+
+struct link_end {
+	struct fab_link *link;
+	unsigned int end;
+	bool attached;
+};
+
+struct fab_link {
+	char name[64];
+	uint64_t delay_ps;
+	struct link_dir dir[2];
+	struct link_end ends[2];
+	fab_link_tap_fn tap;
+	void *tap_arg;
+	unsigned int refs;      /* the link itself and each attached port */
+};
+
+static uint32_t
+ring_size(const struct fab_link_conf *c)
+{
+	uint64_t frames;
+
+	if (c->capacity != 0)
+		return c->capacity;
+	/* Minimum-size frames (64 + 24 bytes on the wire) in flight, plus bursts. */
+	frames = c->rate_bps == 0 ? 0 :
+		(uint64_t)((unsigned __int128)c->delay_ps * c->rate_bps / (88 * 8) / 1000000000000ull);
+	frames += 2 * 32 + 64;
+	return (uint32_t)rte_align64pow2(RTE_MIN(frames, (uint64_t)1 << 24));
+}
+
+struct fab_link *
+fab_link_create(const struct fab_link_conf *conf)
+{
+	struct fab_link *l;
+	uint32_t size;
+	int d;
+
+	if (conf == NULL || conf->name == NULL || conf->name[0] == '\0' ||
+			(conf->capacity != 0 && !rte_is_power_of_2(conf->capacity))) {
+		rte_errno = EINVAL;
+		return NULL;
+	}
+	size = ring_size(conf);
+	l = rte_zmalloc_socket("fab_link", sizeof(*l), RTE_CACHE_LINE_SIZE, conf->socket_id);
+	if (l == NULL) {
+		rte_errno = ENOMEM;
+		return NULL;
+	}
+	snprintf(l->name, sizeof(l->name), "%s", conf->name);
+	l->delay_ps = conf->delay_ps;
+	l->refs = 1;
+	for (d = 0; d < 2; d++) {
+		l->dir[d].ring = rte_zmalloc_socket("fab_link_ring",
+			sizeof(struct link_slot) * size, RTE_CACHE_LINE_SIZE, conf->socket_id);
+		if (l->dir[d].ring == NULL) {
+			rte_free(l->dir[0].ring);
+			rte_free(l);
+			rte_errno = ENOMEM;
+			return NULL;
+		}
+		l->dir[d].mask = size - 1;
+		l->ends[d].link = l;
+		l->ends[d].end = (unsigned int)d;
+	}
+	return l;
+}
+
+static void
+link_put(struct fab_link *l)
+{
+	int d;
+
+	if (--l->refs != 0)
+		return;
+	for (d = 0; d < 2; d++) {
+		struct link_dir *ld = &l->dir[d];
+
+		while (ld->head != ld->tail)
+			rte_pktmbuf_free(ld->ring[ld->head++ & ld->mask].m);
+		rte_free(ld->ring);
+	}
+	rte_free(l);
+}
+
+void
+fab_link_free(struct fab_link *link)
+{
+	if (link != NULL)
+		link_put(link);
+}
+
+/* Frames end @p end receives travel in direction (1 - end). */
+static inline struct link_dir *
+rx_dir(struct fab_link *l, unsigned int end)
+{
+	return &l->dir[1 - end];
+}
+
+static uint16_t
+link_rx_burst(void *backend, struct fab_port_stats *stats, uint64_t now,
+		struct rte_mbuf **pkts, uint64_t *arrival_ps, uint16_t n)
+{
+	struct link_end *e = backend;
+	struct link_dir *ld = rx_dir(e->link, e->end);
+	uint16_t k = 0;
+
+	while (k < n && ld->head != ld->tail) {
+		struct link_slot *s = &ld->ring[ld->head & ld->mask];
+
+		if (s->deliver_ps > now)
+			break;
+		pkts[k] = s->m;
+		if (arrival_ps != NULL)
+			arrival_ps[k] = s->deliver_ps;
+		stats->rx_packets++;
+		stats->rx_bytes += rte_pktmbuf_pkt_len(s->m);
+		ld->head++;
+		k++;
+	}
+	ld->st.delivered += k;
+	return k;
+}
+
+static uint16_t
+link_tx_burst(void *backend, struct fab_port_stats *stats, const uint64_t *tx_done_ps,
+		struct rte_mbuf **pkts, uint16_t n)
+{
+	struct link_end *e = backend;
+	struct fab_link *l = e->link;
+	struct link_dir *ld = &l->dir[e->end];
+	uint16_t i, sent = 0;
+
+	for (i = 0; i < n; i++) {
+		struct rte_mbuf *m = pkts[i];
+		uint64_t t = (tx_done_ps != NULL ? tx_done_ps[i] : 0) + l->delay_ps;
+
+		if (!e->link->ends[1 - e->end].attached || ld->tail - ld->head > ld->mask) {
+			ld->st.ring_full++;
+			stats->tx_errors++;
+			rte_pktmbuf_free(m);
+			continue;
+		}
+		/* A shaper hands out increasing times; keep the ring ordered regardless. */
+		if (t < ld->last_deliver)
+			t = ld->last_deliver;
+		ld->last_deliver = t;
+		if (l->tap != NULL)
+			l->tap(l->tap_arg, e->end, t - l->delay_ps, m);
+		ld->ring[ld->tail & ld->mask] = (struct link_slot){ .deliver_ps = t, .m = m };
+		ld->tail++;
+		ld->st.frames++;
+		ld->st.bytes += rte_pktmbuf_pkt_len(m);
+		stats->tx_packets++;
+		stats->tx_bytes += rte_pktmbuf_pkt_len(m);
+		sent++;
+	}
+	return sent;
+}
+
+static uint64_t
+link_next_rx(const void *backend)
+{
+	const struct link_end *e = backend;
+
+	return fab_link_next_delivery(e->link, e->end);
+}
+
+static void
+link_end_free(void *backend)
+{
+	struct link_end *e = backend;
+
+	e->attached = false;
+	link_put(e->link);
+}
+
+static const struct fab_port_ops link_ops = {
+	.kind = FAB_PORT_KIND_LINK,
+	.rx_burst = link_rx_burst,
+	.tx_burst = link_tx_burst,
+	.next_rx_ps = link_next_rx,
+	.free = link_end_free,
+};
+
+struct fab_port *
+fab_link_port(struct fab_link *link, unsigned int end, const struct fab_port_conf *conf,
+		uint32_t max_frame_len, char *err, size_t err_len)
+{
+	struct fab_port *p;
+
+	if (link == NULL || end > 1) {
+		snprintf(err, err_len, "link: no such end");
+		rte_errno = EINVAL;
+		return NULL;
+	}
+	if (link->ends[end].attached) {
+		snprintf(err, err_len, "link %s: end %u already has a port", link->name, end);
+		rte_errno = EEXIST;
+		return NULL;
+	}
+	p = fab_port_create_ops(conf, &link_ops, &link->ends[end], max_frame_len, err,
+		err_len);
+	if (p == NULL)
+		return NULL;
+	link->ends[end].attached = true;
+	link->refs++;
+	return p;
+}
+
+int
+fab_link_stats(const struct fab_link *link, unsigned int dir, struct fab_link_dir_stats *out)
+{
+	if (link == NULL || dir > 1 || out == NULL)
+		return -EINVAL;
+	*out = link->dir[dir].st;
+	out->in_flight = link->dir[dir].tail - link->dir[dir].head;
+	return 0;
+}
+
+uint64_t
+fab_link_in_flight(const struct fab_link *link)
+{
+	return (uint64_t)(link->dir[0].tail - link->dir[0].head) +
+		(link->dir[1].tail - link->dir[1].head);
+}
+
+uint64_t
+fab_link_next_delivery(const struct fab_link *link, unsigned int end)
+{
+	const struct link_dir *ld = &link->dir[1 - end];
+
+	if (ld->head == ld->tail)
+		return UINT64_MAX;
+	return ld->ring[ld->head & ld->mask].deliver_ps;
+}
+
+const char *
+fab_link_name(const struct fab_link *link)
+{
+	return link->name;
+}
+
+void
+fab_link_set_tap(struct fab_link *link, fab_link_tap_fn fn, void *arg)
+{
+	link->tap = fn;
+	link->tap_arg = arg;
+}

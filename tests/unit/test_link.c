@@ -1,0 +1,248 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 rocefab authors
+ */
+
+/* lib/link: exact delivery times, order, capacity, teardown in any order, taps. */
+
+#include <string.h>
+
+#include <fab_link.h>
+
+#include "fab_test.h"
+
+#define RATE_100G 100000000000ull
+
+static struct rte_mbuf *
+frame(uint32_t len, uint8_t tag)
+{
+	struct rte_mbuf *m = rte_pktmbuf_alloc(fab_test_pool);
+	char *p;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+	p = rte_pktmbuf_append(m, (uint16_t)len);
+	memset(p, tag, len);
+	return m;
+}
+
+static struct fab_port *
+end_port(struct fab_link *l, unsigned int end, const char *name)
+{
+	struct fab_port_conf pc = { .name = name, .rate_bps = RATE_100G };
+	char err[128];
+	struct fab_port *p = fab_link_port(l, end, &pc, 9216, err, sizeof(err));
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+	return p;
+}
+
+static void
+test_invalid(void)
+{
+	struct fab_link_conf c = { .name = NULL };
+	struct fab_link *l;
+	char err[128];
+	struct fab_port_conf pc = { .name = "x", .rate_bps = RATE_100G };
+
+	CU_ASSERT_PTR_NULL(fab_link_create(NULL));
+	CU_ASSERT_PTR_NULL(fab_link_create(&c));
+	c.name = "l";
+	c.capacity = 3;
+	CU_ASSERT_PTR_NULL(fab_link_create(&c));
+	c.capacity = 4;
+	l = fab_link_create(&c);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(l);
+	CU_ASSERT_PTR_NULL(fab_link_port(l, 2, &pc, 1514, err, sizeof(err)));
+	CU_ASSERT_PTR_NULL(fab_link_port(NULL, 0, &pc, 1514, err, sizeof(err)));
+	fab_link_free(l);
+	fab_link_free(NULL);
+}
+
+/* Delivery = transmit complete + propagation delay, in order, only once due. */
+static void
+test_delivery_times(void)
+{
+	struct fab_link_conf c = { .name = "h0-leaf0", .delay_ps = 1000000, .rate_bps = RATE_100G };
+	struct fab_link *l = fab_link_create(&c);
+	struct fab_port *a, *b;
+	struct rte_mbuf *out[4], *in[8];
+	uint64_t done[4] = { 7040, 14080, 21120, 500000 }, arr[8];
+	uint16_t n;
+	int i;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(l);
+	a = end_port(l, 0, "a");
+	b = end_port(l, 1, "b");
+	for (i = 0; i < 4; i++)
+		out[i] = frame(64, (uint8_t)i);
+	CU_ASSERT_EQUAL(fab_port_tx_burst(a, done, out, 4), 4);
+	CU_ASSERT_EQUAL(fab_link_in_flight(l), 4);
+	CU_ASSERT_EQUAL(fab_port_next_rx_ps(b), 1007040);
+	CU_ASSERT_EQUAL(fab_port_next_rx_ps(a), UINT64_MAX);
+	/* Nothing before its time; exactly at it, yes. */
+	CU_ASSERT_EQUAL(fab_port_rx_burst_ts(b, 1007039, in, arr, 8), 0);
+	n = fab_port_rx_burst_ts(b, 1021120, in, arr, 8);
+	CU_ASSERT_EQUAL_FATAL(n, 3);
+	for (i = 0; i < 3; i++) {
+		CU_ASSERT_EQUAL(arr[i], done[i] + 1000000);
+		CU_ASSERT_EQUAL(*rte_pktmbuf_mtod(in[i], uint8_t *), i);
+		rte_pktmbuf_free(in[i]);
+	}
+	CU_ASSERT_EQUAL(fab_port_next_rx_ps(b), 1500000);
+	n = fab_port_rx_burst(b, UINT64_MAX - 1, in, 8);
+	CU_ASSERT_EQUAL(n, 1);
+	rte_pktmbuf_free(in[0]);
+	CU_ASSERT_EQUAL(fab_link_in_flight(l), 0);
+	CU_ASSERT_EQUAL(fab_port_next_rx_ps(b), UINT64_MAX);
+	{
+		struct fab_link_dir_stats s;
+
+		CU_ASSERT_EQUAL(fab_link_stats(l, 0, &s), 0);
+		CU_ASSERT_EQUAL(s.frames, 4);
+		CU_ASSERT_EQUAL(s.bytes, 256);
+		CU_ASSERT_EQUAL(s.delivered, 4);
+		CU_ASSERT_EQUAL(s.in_flight, 0);
+		CU_ASSERT_EQUAL(fab_link_stats(l, 1, &s), 0);
+		CU_ASSERT_EQUAL(s.frames, 0);
+	}
+	fab_port_free(a);
+	fab_port_free(b);
+	fab_link_free(l);
+}
+
+/* Both directions are independent. */
+static void
+test_full_duplex(void)
+{
+	struct fab_link_conf c = { .name = "x", .delay_ps = 5, .capacity = 8 };
+	struct fab_link *l = fab_link_create(&c);
+	struct fab_port *a = end_port(l, 0, "a"), *b = end_port(l, 1, "b");
+	struct rte_mbuf *m[2] = { frame(100, 0xa), frame(200, 0xb) }, *in[2];
+	uint64_t t1 = 10, t2 = 20;
+
+	CU_ASSERT_EQUAL(fab_port_tx_burst(a, &t1, &m[0], 1), 1);
+	CU_ASSERT_EQUAL(fab_port_tx_burst(b, &t2, &m[1], 1), 1);
+	CU_ASSERT_EQUAL(fab_port_next_rx_ps(b), 15);
+	CU_ASSERT_EQUAL(fab_port_next_rx_ps(a), 25);
+	CU_ASSERT_EQUAL(fab_port_rx_burst(a, 30, in, 2), 1);
+	CU_ASSERT_EQUAL(rte_pktmbuf_pkt_len(in[0]), 200);
+	rte_pktmbuf_free(in[0]);
+	CU_ASSERT_EQUAL(fab_port_rx_burst(b, 30, in, 2), 1);
+	CU_ASSERT_EQUAL(rte_pktmbuf_pkt_len(in[0]), 100);
+	rte_pktmbuf_free(in[0]);
+	fab_port_free(a);
+	fab_port_free(b);
+	fab_link_free(l);
+}
+
+/* A full ring refuses, frees and counts; the pool gets every mbuf back. */
+static void
+test_ring_full_and_teardown(void)
+{
+	struct fab_link_conf c = { .name = "small", .delay_ps = 100, .capacity = 4 };
+	unsigned int avail = rte_mempool_avail_count(fab_test_pool);
+	struct fab_link *l = fab_link_create(&c);
+	struct fab_port *a = end_port(l, 0, "a"), *b = end_port(l, 1, "b");
+	struct rte_mbuf *m[6];
+	uint64_t t[6] = { 1, 2, 3, 4, 5, 6 };
+	struct fab_link_dir_stats s;
+	struct fab_port_stats ps;
+	int i;
+
+	for (i = 0; i < 6; i++)
+		m[i] = frame(64, 0);
+	CU_ASSERT_EQUAL(fab_port_tx_burst(a, t, m, 6), 4);
+	fab_link_stats(l, 0, &s);
+	CU_ASSERT_EQUAL(s.ring_full, 2);
+	CU_ASSERT_EQUAL(s.in_flight, 4);
+	fab_port_stats(a, &ps);
+	CU_ASSERT_EQUAL(ps.tx_errors, 2);
+	CU_ASSERT_EQUAL(ps.tx_packets, 4);
+	/* Free the link first: its frames stay until the last holder goes. */
+	fab_link_free(l);
+	fab_port_free(a);
+	fab_port_free(b);
+	CU_ASSERT_EQUAL(rte_mempool_avail_count(fab_test_pool), avail);
+}
+
+/* Once one end is gone, frames sent towards it are dropped and counted. */
+static void
+test_detached_end(void)
+{
+	struct fab_link_conf c = { .name = "half", .delay_ps = 1, .capacity = 4 };
+	struct fab_link *l = fab_link_create(&c);
+	struct fab_port *a = end_port(l, 0, "a"), *b = end_port(l, 1, "b");
+	struct rte_mbuf *m = frame(64, 0);
+	uint64_t t = 0;
+	char err[128];
+	struct fab_port_conf pc = { .name = "again", .rate_bps = RATE_100G };
+
+	CU_ASSERT_PTR_NULL(fab_link_port(l, 0, &pc, 1514, err, sizeof(err)));
+	fab_port_free(b);
+	CU_ASSERT_EQUAL(fab_port_tx_burst(a, &t, &m, 1), 0);
+	CU_ASSERT_EQUAL(fab_link_in_flight(l), 0);
+	fab_port_free(a);
+	fab_link_free(l);
+}
+
+struct tap_log {
+	int n;
+	unsigned int dir[4];
+	uint64_t t[4];
+};
+
+static void
+tap(void *arg, unsigned int dir, uint64_t tx_done_ps, const struct rte_mbuf *m)
+{
+	struct tap_log *log = arg;
+
+	(void)m;
+	if (log->n < 4) {
+		log->dir[log->n] = dir;
+		log->t[log->n++] = tx_done_ps;
+	}
+}
+
+static void
+test_tap(void)
+{
+	struct fab_link_conf c = { .name = "tapped", .delay_ps = 50, .capacity = 8 };
+	struct fab_link *l = fab_link_create(&c);
+	struct fab_port *a = end_port(l, 0, "a"), *b = end_port(l, 1, "b");
+	struct rte_mbuf *m[2] = { frame(64, 1), frame(64, 2) }, *in[2];
+	uint64_t t1 = 100, t2 = 300;
+	struct tap_log log = { 0 };
+
+	fab_link_set_tap(l, tap, &log);
+	fab_port_tx_burst(a, &t1, &m[0], 1);
+	fab_port_tx_burst(b, &t2, &m[1], 1);
+	CU_ASSERT_EQUAL(log.n, 2);
+	CU_ASSERT_EQUAL(log.dir[0], 0);
+	CU_ASSERT_EQUAL(log.t[0], 100);
+	CU_ASSERT_EQUAL(log.dir[1], 1);
+	CU_ASSERT_EQUAL(log.t[1], 300);
+	CU_ASSERT_EQUAL(fab_port_rx_burst(b, 1000, in, 2), 1);
+	rte_pktmbuf_free(in[0]);
+	CU_ASSERT_EQUAL(fab_port_rx_burst(a, 1000, in, 2), 1);
+	rte_pktmbuf_free(in[0]);
+	CU_ASSERT_STRING_EQUAL(fab_link_name(l), "tapped");
+	CU_ASSERT_EQUAL(fab_port_kind(a), FAB_PORT_KIND_LINK);
+	fab_port_free(a);
+	fab_port_free(b);
+	fab_link_free(l);
+}
+
+int
+fab_suite_link(void)
+{
+	CU_pSuite s = fab_test_add_suite("link");
+
+	if (s == NULL)
+		return -1;
+	FAB_ADD_TEST(s, test_invalid);
+	FAB_ADD_TEST(s, test_delivery_times);
+	FAB_ADD_TEST(s, test_full_duplex);
+	FAB_ADD_TEST(s, test_ring_full_and_teardown);
+	FAB_ADD_TEST(s, test_detached_end);
+	FAB_ADD_TEST(s, test_tap);
+	return 0;
+}
