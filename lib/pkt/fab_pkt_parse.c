@@ -47,6 +47,50 @@ be32(const uint8_t *p)
 	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 }
 
+/*
+ * One's-complement sum of an IPv4 header is 0xffff when its checksum is
+ * right. Summing 32-bit words into 64 bits and folding gives the same
+ * result as 16-bit words (RFC 1071) in a third of the steps.
+ */
+static inline bool
+ipv4_csum_ok(const uint8_t *ip, uint32_t hl)
+{
+	uint64_t sum = 0;
+	uint32_t i;
+
+	for (i = 0; i < hl; i += 4) {
+		uint32_t w;
+
+		memcpy(&w, ip + i, 4);
+		sum += w;
+	}
+	sum = (sum & 0xffffffffu) + (sum >> 32);
+	sum = (sum & 0xffffffffu) + (sum >> 32);
+	sum = (sum & 0xffff) + (sum >> 16);
+	sum = (sum & 0xffff) + (sum >> 16);
+	return sum == 0xffff;
+}
+
+/*
+ * Zero the metadata with plain vector stores: a generic memset of this size
+ * becomes `rep stos`, whose start-up cost dominated the parser.
+ */
+static inline void
+meta_clear(struct fab_pkt_meta *mt)
+{
+	typedef uint64_t v2u64 __attribute__((vector_size(16), aligned(8), may_alias));
+	v2u64 *w = (v2u64 *)mt;
+	const v2u64 zero = { 0, 0 };
+	size_t i;
+
+	RTE_BUILD_BUG_ON(sizeof(*mt) % 16 != 0);
+	for (i = 0; i < sizeof(*mt) / 16; i++) {
+		w[i] = zero;
+		/* Keeps the compiler from turning the loop back into memset(). */
+		__asm__ volatile("" : : "r"(w + i) : "memory");
+	}
+}
+
 static inline int
 fail(struct fab_pkt_meta *mt, enum fab_pkt_drop why)
 {
@@ -158,7 +202,7 @@ parse_ipv4(const struct pkt_reader *r, struct fab_pkt_meta *mt, uint32_t off)
 	tot = be16(ip + 2);
 	if (tot < hl || off + tot > r->len)
 		return fail(mt, FAB_PKT_DROP_IPV4_TOTAL_LEN);
-	if (rte_raw_cksum(ip, hl) != 0xffff)
+	if (!ipv4_csum_ok(ip, hl))
 		return fail(mt, FAB_PKT_DROP_IPV4_CHECKSUM);
 	frag = be16(ip + 6);
 	if (frag & 0x3fff) /* MF set or a non-zero offset */
@@ -295,7 +339,7 @@ parse_frame(const struct pkt_reader *r, struct fab_pkt_meta *mt)
 	uint16_t et;
 	int rc;
 
-	memset(mt, 0, sizeof(*mt));
+	meta_clear(mt);
 	mt->pkt_len = r->len;
 	if (r->m != NULL && r->m->nb_segs > 1)
 		mt->flags |= FAB_PKT_F_MULTISEG;
