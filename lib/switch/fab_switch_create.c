@@ -103,8 +103,14 @@ build_mmu(struct fab_switch *sw, char *err, size_t errlen)
 
 			pc[p].pg[cls] = pg_profile(c, lossless, hr);
 			if (lossless) {
-				/* Lossless traffic is held back by PFC at ingress, not dropped here. */
-				q->th_mode = c->buffer.egress_lossless_limit != 0 ?
+				/*
+				 * Lossless traffic is held back by PFC at ingress, not
+				 * dropped here. A queue may exceed the pool only by
+				 * headroom bytes, which lie outside it: a limit of the
+				 * whole pool (the default, SONiC's) means no limit.
+				 */
+				q->th_mode = c->buffer.egress_lossless_limit != 0 &&
+					c->buffer.egress_lossless_limit < c->buffer.pool ?
 					FAB_MMU_TH_STATIC : FAB_MMU_TH_UNLIMITED;
 				q->static_th_bytes = (uint32_t)RTE_MIN(
 					c->buffer.egress_lossless_limit, UINT32_MAX);
