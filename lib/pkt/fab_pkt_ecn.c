@@ -116,7 +116,21 @@ fab_pkt_dec_ttl(struct rte_mbuf *m, struct fab_pkt_meta *meta)
 	if (meta->ttl <= 1)
 		return -ETIMEDOUT;
 	meta->ttl--;
-	if (meta->l3 == FAB_L3_IPV4)
+	if (meta->l3 == FAB_L3_IPV4 && likely(m->data_len >= (uint32_t)meta->l3_off + 20)) {
+		uint8_t *ip = rte_pktmbuf_mtod_offset(m, uint8_t *, meta->l3_off);
+		uint32_t sum;
+
+		/*
+		 * TTL is the high byte of its 16-bit word: one less TTL is 0x0100
+		 * less in the sum, so the checksum grows by 0x0100 with the carry
+		 * folded back in (RFC 1624).
+		 */
+		ip[8] = meta->ttl;
+		sum = (uint32_t)(ip[10] << 8 | ip[11]) + 0x0100;
+		sum = (sum & 0xffff) + (sum >> 16);
+		ip[10] = (uint8_t)(sum >> 8);
+		ip[11] = (uint8_t)sum;
+	} else if (meta->l3 == FAB_L3_IPV4)
 		ipv4_set_byte(m, meta->l3_off, 8, 0, meta->ttl);
 	else
 		*fab_pkt_byte_at(m, (uint32_t)meta->l3_off + 7) = meta->ttl;

@@ -352,6 +352,8 @@ build_port(struct fab_switch *sw, const struct fab_switch_params *prm, uint16_t 
 			return fail(err, errlen, "port %s: PFC settings refused (refresh %llu ps)",
 				cp->name, (unsigned long long)tx.refresh_ps);
 	}
+	for (cls = 0; cls < FAB_NUM_PRIO; cls++)
+		sp->pg_of[cls] = fab_mmu_pg_of(sw->mmu, p, (uint8_t)cls);
 	sp->ecn_state = ecn_create(sw, p);
 	return 0;
 }

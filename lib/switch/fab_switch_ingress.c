@@ -46,13 +46,11 @@ release_input(struct sw_port *sp, uint64_t now)
 }
 
 void
-sw_mmu_event(struct fab_switch *sw, const struct fab_mmu_event *ev, uint64_t now)
+sw_mmu_event_slow(struct fab_switch *sw, const struct fab_mmu_event *ev, uint64_t now)
 {
 	struct sw_port *sp;
 	int prio;
 
-	if (!ev->xoff && !ev->xon)
-		return;
 	sp = &sw->ports[ev->port];
 	if (sp->pfc_tx == NULL)
 		return;
@@ -140,7 +138,7 @@ admit_enqueue(struct fab_switch *sw, uint16_t in, uint16_t out, uint8_t cls,
 {
 	struct sw_port *ip = &sw->ports[in], *op = &sw->ports[out];
 	uint32_t len = rte_pktmbuf_pkt_len(m);
-	uint8_t pg = fab_mmu_pg_of(sw->mmu, in, cls);
+	uint8_t pg = ip->pg_of[cls];
 	struct fab_mmu_event ev = { 0 };
 	enum fab_mmu_verdict v;
 	struct sw_mbuf_meta *sm;

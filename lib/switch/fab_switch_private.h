@@ -53,6 +53,7 @@ struct sw_port {
 	bool held;
 	uint64_t held_since;
 	uint8_t trust;                 /* enum fab_conf_trust */
+	uint8_t pg_of[FAB_NUM_PRIO];   /* priority group of each class (the MMU's map) */
 	uint32_t headroom;
 	/* PFC watchdog, per egress class */
 	struct fab_pfc_wd wd[FAB_NUM_PRIO];
@@ -89,7 +90,15 @@ struct fab_switch {
 /* fab_switch_ingress.c */
 void sw_ingress(struct fab_switch *sw, uint16_t in, struct rte_mbuf **pkts, uint16_t n,
 		uint64_t now);
-void sw_mmu_event(struct fab_switch *sw, const struct fab_mmu_event *ev, uint64_t now);
+void sw_mmu_event_slow(struct fab_switch *sw, const struct fab_mmu_event *ev, uint64_t now);
+
+/* Most admissions and releases change no PFC state: test inline, act out of line. */
+static inline void
+sw_mmu_event(struct fab_switch *sw, const struct fab_mmu_event *ev, uint64_t now)
+{
+	if (unlikely(ev->xoff || ev->xon))
+		sw_mmu_event_slow(sw, ev, now);
+}
 
 /* fab_switch_egress.c */
 unsigned int sw_egress(struct fab_switch *sw, uint16_t p, uint64_t now);
