@@ -60,6 +60,7 @@ enum fab_conf_time {
 enum fab_conf_port_kind {
 	FAB_CONF_PORT_DEV = 0,  /**< a DPDK ethdev, by name or index */
 	FAB_CONF_PORT_PCAP,     /**< a pcap file pair read with libpcap */
+	FAB_CONF_PORT_LINK,     /**< an in-process link of a fabric (lib/link); never from a switch file */
 };
 
 /** When a pcap-file port delivers its frames. */
@@ -254,6 +255,42 @@ int fab_switch_conf_load(const char *path, struct fab_switch_conf *out,
  */
 int fab_switch_conf_load_string(const char *name, const char *text, const char *base_dir,
 		struct fab_switch_conf *out, char *err, size_t errlen);
+
+/**
+ * Build a switch configuration from a profile: the sections of a switch file
+ * that do not name ports or routes, written as one mapping (a scenario's
+ * `profiles.NAME`, docs/config.md "Fabric scenarios").
+ *
+ * Allowed keys: `mtu`, `seed`, `hash_seed` (as in the switch section), and
+ * the sections `qos`, `buffer`, `ecn`, `pfc`, `lb`, `plugins`, each exactly as
+ * in a switch file. Everything else comes from @p base: name, seed,
+ * hash_seed, MAC, time and the ports (copied as given, strings duplicated;
+ * their ECN thresholds are then resolved from the profile at each port's
+ * rate, and the PFC refresh is checked against each port's rate, as
+ * fab_switch_conf_load() does). Routes are not read from @p base: @p out has
+ * none, and the caller adds them (fab_switch_conf_free() frees them).
+ *
+ * A `seed` or `hash_seed` written in the profile replaces @p base's. A time
+ * of FAB_CONF_TIME_AUTO in @p base becomes REAL if a port is a DPDK device,
+ * VIRTUAL otherwise.
+ *
+ * @param profile
+ *   The profile's mapping; NULL (or an empty value) gives every default.
+ * @param base_dir
+ *   Directory that relative plugin paths are taken from; NULL or "" keeps
+ *   them as written.
+ * @param base
+ *   Identity and ports, as above; not changed.
+ * @param out
+ *   Filled on success; zeroed on failure.
+ * @param err
+ *   Receives `FILE:LINE:COL: error: PATH: MESSAGE` about the profile.
+ * @return
+ *   0, -EINVAL (also -ERANGE) for an invalid profile, -ENOMEM.
+ */
+int fab_switch_conf_from_profile(const struct fab_yaml_node *profile, const char *base_dir,
+		const struct fab_switch_conf *base, struct fab_switch_conf *out,
+		char *err, size_t errlen);
 
 /** Free what a load allocated and zero @p conf. Accepts NULL and a zeroed conf. */
 void fab_switch_conf_free(struct fab_switch_conf *conf);

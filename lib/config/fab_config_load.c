@@ -168,8 +168,8 @@ get_name(struct conf_ctx *ctx, const struct fab_yaml_node *n, char *out)
  * / priority 6); lossless 3 and 4 are SONiC's; the buffer values follow
  * SONiC's dynamic buffer model.
  */
-static void
-set_defaults(struct fab_switch_conf *c)
+void
+conf_set_defaults(struct fab_switch_conf *c)
 {
 	unsigned int i;
 
@@ -265,8 +265,8 @@ parse_switch(struct conf_ctx *ctx)
 	return 0;
 }
 
-static int
-parse_plugins(struct conf_ctx *ctx)
+int
+conf_parse_plugins(struct conf_ctx *ctx)
 {
 	static const char *const keys[] = { "path", NULL };
 	const struct fab_yaml_node *pl = conf_get(ctx->root, "plugins"), *path;
@@ -404,7 +404,7 @@ conf_from_doc(const struct fab_yaml_doc *doc, const char *base_dir,
 	ret = conf_strdup(&ctx, ctx.root, fab_yaml_doc_name(doc), &c->path);
 	if (ret < 0)
 		return ret;
-	set_defaults(c);
+	conf_set_defaults(c);
 
 	ret = parse_switch(&ctx);
 	if (ret == 0)
@@ -426,7 +426,7 @@ conf_from_doc(const struct fab_yaml_doc *doc, const char *base_dir,
 	if (ret == 0)
 		ret = conf_parse_routes(&ctx);
 	if (ret == 0)
-		ret = parse_plugins(&ctx);
+		ret = conf_parse_plugins(&ctx);
 	if (ret == 0)
 		ret = parse_stats(&ctx);
 	free(ctx.port_nodes);

@@ -55,6 +55,9 @@ int conf_plugin_name(struct conf_ctx *ctx, const struct fab_yaml_node *n, char *
 /* A list of classes 0..7 as a bit mask. */
 int conf_class_list(struct conf_ctx *ctx, const struct fab_yaml_node *n, uint8_t *mask);
 
+/* Every default of the switch schema (docs/config.md). */
+void conf_set_defaults(struct fab_switch_conf *c);
+
 int conf_parse_ports(struct conf_ctx *ctx);
 int conf_parse_qos(struct conf_ctx *ctx);
 int conf_parse_buffer(struct conf_ctx *ctx);
@@ -63,5 +66,6 @@ int conf_resolve_ecn(struct conf_ctx *ctx);
 int conf_parse_pfc(struct conf_ctx *ctx);
 int conf_parse_lb(struct conf_ctx *ctx);
 int conf_parse_routes(struct conf_ctx *ctx);
+int conf_parse_plugins(struct conf_ctx *ctx);
 
 #endif /* FAB_CONFIG_PRIV_H */
