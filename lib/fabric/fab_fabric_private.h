@@ -1,0 +1,147 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 rocefab authors
+ */
+
+#ifndef FAB_FABRIC_PRIVATE_H
+#define FAB_FABRIC_PRIVATE_H
+
+#include <rte_log.h>
+#include <rte_mempool.h>
+
+#include "fab_ecn.h"
+#include "fab_fabric.h"
+#include "fab_heap.h"
+#include "fab_pfc.h"
+#include "fab_sched.h"
+
+extern int fab_fabric_logtype;
+#define FABRIC_LOG(level, ...) \
+	rte_log(RTE_LOG_ ## level, fab_fabric_logtype, "rocefab.fabric: " __VA_ARGS__)
+
+/* A node that asks to run at the same time this often in a row is stuck. */
+#define FABRIC_MAX_SAME_TIME_RUNS (1u << 20)
+/* Frames a node handles per port per burst. */
+#define FABRIC_BURST 32
+
+/* One port of a node: a link end. */
+struct fabric_port {
+	int link;                  /* link handle; -1 while unconnected */
+	uint8_t end;               /* which end of the link */
+	uint32_t peer;             /* node handle at the other end */
+	uint16_t peer_port;
+	uint64_t rate_bps;
+	struct rte_ether_addr mac;
+	struct fab_port *port;     /* made by start */
+};
+
+struct fabric_link {
+	uint32_t a, b;             /* node handles of end 0 and end 1 */
+	uint16_t port_a, port_b;
+	uint64_t delay_ps;
+	struct fab_link *link;     /* made by start */
+};
+
+struct fabric_flow {
+	struct fab_flow_conf conf;
+	uint32_t src, dst;         /* node handles */
+	uint32_t local;            /* index among the source host's flows: its heap id there */
+	uint8_t cls;               /* the source host's egress class for its DSCP */
+	uint32_t mtu;
+	uint64_t pace_bps;         /* min(rate, line rate) */
+	uint64_t lag_cap_ps;       /* how far behind schedule a source may fall */
+	uint64_t next_send;        /* when the source may build the next packet */
+	uint64_t total;            /* payload bytes to send: conf.bytes, or UINT64_MAX for endless */
+	uint64_t sent;             /* payload bytes built */
+	uint32_t psn0;             /* first PSN (from the source host's PRNG) */
+	uint32_t psn;              /* next PSN to send */
+	uint32_t rx_psn;           /* next PSN the sink expects */
+	struct fab_roce_addr addr; /* headers, filled by start */
+	struct fab_flow_stats st;
+};
+
+/* The sink's index of its flows, by destination QP. */
+struct host_rx_flow {
+	uint32_t qpn;
+	uint32_t flow;
+};
+
+struct fabric_host {
+	struct fab_host_conf conf;
+	uint32_t queue_frames;
+	struct fab_sched *sched;
+	struct fab_pfc_rx *pfc_rx;
+	struct fab_rng rng;
+	uint32_t nb_tx_flows;
+	uint32_t *tx_flows;        /* flow handles, in the host's flow order */
+	struct fab_heap *flow_heap;/* local flow index keyed by (next_send, local index) */
+	uint32_t nb_blocked;
+	uint32_t *blocked;         /* local indexes waiting for room in their class queue */
+	uint32_t nb_rx_flows;
+	struct host_rx_flow *rx_flows; /* sorted by qpn */
+	struct fab_host_stats st;
+};
+
+struct fabric_node {
+	char name[FAB_FABRIC_NAME_LEN];
+	enum fab_node_kind kind;
+	uint32_t id;               /* rank of the name: heap id and tie-breaker */
+	uint64_t name_hash;        /* stable identity for seeds */
+	uint16_t nb_ports;
+	struct fabric_port *ports;
+	uint64_t lookahead_ps;     /* nothing can reach the node sooner than now + this */
+	/* switch */
+	struct fab_switch_conf swconf; /* the fabric's own copy */
+	struct fab_port **sw_ports;
+	struct fab_switch *sw;
+	/* host */
+	struct fabric_host *host;
+};
+
+struct fab_fabric {
+	struct fab_fabric_conf conf;
+	char name[32];
+	char err[512];
+	struct fab_clock *clock;
+	bool started;
+	bool start_failed;
+	uint32_t instance;
+
+	uint32_t nb_nodes, cap_nodes;
+	struct fabric_node **nodes;
+	uint32_t *by_id;           /* node handle of each id */
+	uint32_t nb_links, cap_links;
+	struct fabric_link *links;
+	uint32_t nb_flows, cap_flows;
+	struct fabric_flow *flows;
+
+	struct fab_heap *heap;
+	struct rte_mempool *pool;
+	struct rte_mempool *ctrl_pool;
+	uint32_t max_frame_len;
+	uint8_t *payload;          /* what every packet carries: zeros, so runs compare */
+
+	uint64_t now;
+	uint64_t events;
+	uint64_t pops;
+};
+
+/* fab_fabric.c */
+int fabric_fail(struct fab_fabric *fab, int ret, const char *fmt, ...)
+	__rte_format_printf(3, 4);
+uint64_t fabric_name_hash(const char *name);
+
+/* fab_fabric_conf.c */
+int fabric_switch_conf_copy(struct fab_switch_conf *dst, const struct fab_switch_conf *src);
+
+/* fab_fabric_start.c */
+uint64_t fabric_node_next_event(const struct fabric_node *n, uint64_t now);
+
+/* fab_fabric_host.c */
+int fabric_host_start(struct fab_fabric *fab, struct fabric_node *n);
+void fabric_host_free(struct fabric_host *h);
+uint32_t fabric_host_max_frame(struct fab_fabric *fab, const struct fabric_node *n);
+int fabric_assign_qpns(struct fab_fabric *fab);
+void fabric_host_poll(struct fab_fabric *fab, struct fabric_node *n, uint64_t now);
+uint64_t fabric_host_next_event(const struct fabric_node *n, uint64_t now);
+
+#endif /* FAB_FABRIC_PRIVATE_H */
