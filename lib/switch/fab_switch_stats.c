@@ -19,14 +19,24 @@ fab_switch_poll(struct fab_switch *sw, uint64_t now)
 		struct rte_mbuf *pkts[FAB_SWITCH_BURST];
 		uint16_t n;
 
+		/* A virtual-time port says when its next frame lands; a real one says 0. */
+		if (fab_port_next_rx_ps(sw->ports[p].port) > now)
+			continue;
 		n = fab_port_rx_burst(sw->ports[p].port, now, pkts, FAB_SWITCH_BURST);
 		if (n != 0) {
 			sw_ingress(sw, p, pkts, n, now);
 			work += n;
 		}
 	}
-	for (p = 0; p < sw->nb_ports; p++)
+	for (p = 0; p < sw->nb_ports; p++) {
+		const struct sw_port *sp = &sw->ports[p];
+
+		/* Idle egress: nothing queued, no PFC frame due, no watchdog to sample. */
+		if (fab_sched_is_empty(sp->sched) && !sw->wd_enabled &&
+				(sp->pfc_tx == NULL || fab_pfc_tx_next_event(sp->pfc_tx) > now))
+			continue;
 		work += sw_egress(sw, p, now);
+	}
 	return work;
 }
 
