@@ -124,10 +124,12 @@ fabric_assign_qpns(struct fab_fabric *fab)
 			else
 				order[nb_auto++] = flow_order_of(fab, i, f->src);
 		}
-		qsort(order, nb_auto, sizeof(*order), flow_order_cmp);
-		qsort(used, nb_used, sizeof(*used), cmp_u32);
+		if (nb_auto != 0)
+			qsort(order, nb_auto, sizeof(*order), flow_order_cmp);
+		if (nb_used != 0)
+			qsort(used, nb_used, sizeof(*used), cmp_u32);
 		for (i = 0; i < nb_auto; i++, qpn++) {
-			while (bsearch(&qpn, used, nb_used, sizeof(*used), cmp_u32) != NULL)
+			while (nb_used != 0 && bsearch(&qpn, used, nb_used, sizeof(*used), cmp_u32) != NULL)
 				qpn++;
 			if (qpn > FAB_QPN_MASK) {
 				free(order);

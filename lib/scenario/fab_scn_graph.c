@@ -88,7 +88,8 @@ check_ports(struct scn_ctx *ctx)
 	ends = malloc((2 * (size_t)ctx->nb_rl + 1) * sizeof(*ends));
 	if (ends == NULL)
 		return scn_nomem(ctx, ctx->topology);
-	memcpy(ends, ctx->adj, 2 * (size_t)ctx->nb_rl * sizeof(*ends));
+	if (ctx->nb_rl != 0)
+		memcpy(ends, ctx->adj, 2 * (size_t)ctx->nb_rl * sizeof(*ends));
 	for (i = 0; i < ctx->nb_rn; i++) {
 		uint32_t *e = ends + ctx->adj_start[i];
 		uint32_t cnt = ctx->adj_start[i + 1] - ctx->adj_start[i];

@@ -293,7 +293,8 @@ scn_build_addresses(struct scn_ctx *ctx)
 					"switch '%s' has %u hosts; its subnet holds at most %u",
 					n->name, nb, FAB_SCN_MAX_HOSTS_PER_SWITCH);
 		/* Node ids are in name order: hosts are numbered by name. */
-		qsort(hosts_here, nb, sizeof(hosts_here[0]), cmp_u32);
+		if (nb != 0)
+			qsort(hosts_here, nb, sizeof(hosts_here[0]), cmp_u32);
 		sw->subnet = s->nb_subnets;
 		sn = &s->subnets[s->nb_subnets++];
 		subnet_prefix(s, s->nb_subnets, &sn->prefix);

@@ -437,7 +437,7 @@ parse_taps(struct scn_ctx *ctx, const struct fab_yaml_node *tap)
 		s->run.taps[s->run.nb_taps++] = (uint32_t)l;
 	}
 	free(first);
-	if (ret == 0)
+	if (ret == 0 && s->run.nb_taps != 0)
 		qsort(s->run.taps, s->run.nb_taps, sizeof(*s->run.taps), cmp_u32);
 	return ret;
 }
@@ -528,7 +528,8 @@ scn_finish_flows(struct scn_ctx *ctx)
 	if (s->flows == NULL)
 		return scn_nomem(ctx, ctx->root);
 	/* Flows equal in every field are interchangeable, so this order is canonical. */
-	qsort(ctx->rf, ctx->nb_rf, sizeof(*ctx->rf), cmp_flow);
+	if (ctx->nb_rf != 0)
+		qsort(ctx->rf, ctx->nb_rf, sizeof(*ctx->rf), cmp_flow);
 	for (i = 0; i < ctx->nb_rf; i++) {
 		s->flows[i] = ctx->rf[i].flow;
 		/* RoCEv2 senders pick the source port from the dynamic range 49152..65535. */
