@@ -454,25 +454,6 @@ load_doc(struct fab_yaml_doc *doc, const char *base_dir, struct fab_switch_conf 
 	return ret;
 }
 
-/* The directory part of @p name, or "" when it has none. */
-static char *
-dir_of(const char *name)
-{
-	const char *slash = strrchr(name, '/');
-	size_t len;
-	char *dir;
-
-	if (slash == NULL)
-		return strdup("");
-	len = slash == name ? 1 : (size_t)(slash - name);
-	dir = malloc(len + 1);
-	if (dir == NULL)
-		return NULL;
-	memcpy(dir, name, len);
-	dir[len] = '\0';
-	return dir;
-}
-
 int
 fab_switch_conf_load_string(const char *name, const char *text, const char *base_dir,
 		struct fab_switch_conf *out, char *err, size_t errlen)
@@ -488,7 +469,7 @@ fab_switch_conf_load_string(const char *name, const char *text, const char *base
 			snprintf(err, errlen, "error: no configuration given");
 		return -EINVAL;
 	}
-	dir = base_dir != NULL ? strdup(base_dir) : dir_of(name);
+	dir = base_dir != NULL ? strdup(base_dir) : fab_yaml_dir_of(name);
 	if (dir == NULL) {
 		if (err != NULL && errlen > 0)
 			snprintf(err, errlen, "%s: error: out of memory", name);
@@ -513,7 +494,7 @@ fab_switch_conf_load(const char *path, struct fab_switch_conf *out, char *err, s
 			snprintf(err, errlen, "error: no configuration file given");
 		return -EINVAL;
 	}
-	dir = dir_of(path);
+	dir = fab_yaml_dir_of(path);
 	if (dir == NULL) {
 		if (err != NULL && errlen > 0)
 			snprintf(err, errlen, "%s: error: out of memory", path);

@@ -252,6 +252,14 @@ int fab_yaml_get_class_map(const struct fab_yaml_node *n, const char *what,
 /* ------------------------------------------------------------------ */
 
 /**
+ * The directory part of @p path ("dir/file.yaml" gives "dir", "/x" gives "/",
+ * "file.yaml" gives ""), against which relative paths in a file resolve.
+ *
+ * @return a string to free(), or NULL when out of memory.
+ */
+char *fab_yaml_dir_of(const char *path);
+
+/**
  * Parse a size.
  *
  * @return 0, -EINVAL (not a size), -ERANGE (above 2^64 - 1) or -EDOM (not

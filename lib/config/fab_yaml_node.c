@@ -175,3 +175,21 @@ fab_yaml_check_keys(const struct fab_yaml_node *map, const char *const allowed[]
 	}
 	return 0;
 }
+
+char *
+fab_yaml_dir_of(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	size_t len;
+	char *dir;
+
+	if (slash == NULL)
+		return strdup("");
+	len = slash == path ? 1 : (size_t)(slash - path);
+	dir = malloc(len + 1);
+	if (dir == NULL)
+		return NULL;
+	memcpy(dir, path, len);
+	dir[len] = '\0';
+	return dir;
+}

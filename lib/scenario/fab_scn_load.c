@@ -316,25 +316,6 @@ load_doc(struct fab_yaml_doc *doc, const char *base_dir, struct fab_scenario *ou
 	return ret;
 }
 
-/* The directory part of @p name, or "" when it has none. */
-static char *
-dir_of(const char *name)
-{
-	const char *slash = strrchr(name, '/');
-	size_t len;
-	char *dir;
-
-	if (slash == NULL)
-		return strdup("");
-	len = slash == name ? 1 : (size_t)(slash - name);
-	dir = malloc(len + 1);
-	if (dir == NULL)
-		return NULL;
-	memcpy(dir, name, len);
-	dir[len] = '\0';
-	return dir;
-}
-
 static int
 load_common(const char *name, const char *text, const char *base_dir,
 		struct fab_scenario *out, char *err, size_t errlen)
@@ -351,7 +332,7 @@ load_common(const char *name, const char *text, const char *base_dir,
 			snprintf(err, errlen, "error: no scenario given");
 		return -EINVAL;
 	}
-	dir = base_dir != NULL ? strdup(base_dir) : dir_of(name);
+	dir = base_dir != NULL ? strdup(base_dir) : fab_yaml_dir_of(name);
 	if (dir == NULL) {
 		if (err != NULL && errlen > 0)
 			snprintf(err, errlen, "%s: error: out of memory", name);
