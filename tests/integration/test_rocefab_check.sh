@@ -33,7 +33,7 @@ run 0 --help
 grep -q '^usage: rocefab COMMAND FILE' out || fail "--help: $(cat out)"
 grep -q '^  check FILE' out || fail "--help lacks check"
 grep -q '^  topo FILE' out || fail "--help lacks topo"
-grep -q '^  run ' out && fail "--help names a run command that does not exist yet"
+grep -q '^  run FILE' out || fail "--help lacks run"
 run 0 -h
 run 0 --version
 grep -Eq '^rocefab [0-9]+\.[0-9]+\.[0-9]+$' out || fail "--version: $(cat out)"
@@ -64,8 +64,8 @@ run 0 topo "$ex/incast.yaml"
 cp out incast.topo
 for line in \
 	'  h1_1  host  10.0.1.1  mac 02:00:00:00:01:01  100G  port eth0 to leaf1:h1_1 (gateway mac 02:fa:b0:00:01:00)' \
-	'    port 4 spine1  100G  mac 02:fa:b0:00:01:04  peer spine1:leaf1 02:fa:b0:00:05:00  cable 5m' \
-	'  h1_1:eth0--leaf1:h1_1  100G  delay 1us  cable 5m  tap' \
+	'    port 4 spine1  100G  mac 02:fa:b0:00:01:04  peer spine1:leaf1 02:fa:b0:00:05:00  cable 200m' \
+	'  h1_1:eth0--leaf1:h1_1  100G  delay 1us  cable 200m  tap' \
 	'    10.0.2.0/24 via spine1 (02:fa:b0:00:05:00), spine2 (02:fa:b0:00:06:00)' \
 	'    10.0.3.0/24 via leaf3 (02:fa:b0:00:03:04)' \
 	'  10.0.4.0/24  on leaf4  4 hosts'; do

@@ -1,0 +1,152 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 rocefab authors
+ */
+
+#ifndef FAB_RUN_H
+#define FAB_RUN_H
+
+/**
+ * @file
+ * What `rocefab run` does besides parsing its command line: build a
+ * fabric (lib/fabric) from a loaded scenario (lib/scenario), and write the
+ * run directory: summary.json, flows.csv, pcaps of tapped links, pfc.txt
+ * and the time series (docs/outputs.md, "rocefab run").
+ *
+ * Node handle i of the fabric is node i of the scenario (nodes are added in
+ * model order), link handle i is link i, flow handle i is flow i.
+ */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "fab_scenario.h"
+#include "fab_fabric.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Settings of a run that the scenario does not give. */
+struct fab_run_opts {
+	uint64_t seed;          /**< the fabric seed */
+	bool seed_set;          /**< seed replaces the scenario's (node seeds derive from it) */
+};
+
+/**
+ * Bytes of memory a fabric of @p s needs, for the EAL's -m: the frame pool
+ * (switch buffers with a quarter more for headroom, wires, host queues, in
+ * mbufs of the largest frame) plus the switches' queues and tables and a
+ * fixed base for the EAL.
+ */
+uint64_t fab_run_memory_bytes(const struct fab_scenario *s);
+
+/**
+ * Build the fabric of @p s: nodes in model order, links, flows. The fabric
+ * is not started.
+ *
+ * @return the fabric, or NULL with a message in @p err and rte_errno set.
+ */
+struct fab_fabric *fab_run_build(const struct fab_scenario *s, const struct fab_run_opts *opts,
+		char *err, size_t errlen);
+
+/** What the run loop measured, for summary.json. */
+struct fab_run_info {
+	uint64_t seed;          /**< the fabric seed used */
+	double wall_time_s;     /**< wall time of the run loop */
+	uint64_t pace_late;     /**< paced runs: slices that ended behind the wall clock */
+	uint64_t pace_max_slip_ps; /**< paced runs: largest lag seen */
+};
+
+/**
+ * Write summary.json for a finished (or stopped) run of @p fab built from
+ * @p s. Deterministic: only wall_time_s depends on the machine.
+ *
+ * @return 0, or a negative errno (writing failed).
+ */
+int fab_run_write_summary(FILE *f, const struct fab_scenario *s, struct fab_fabric *fab,
+		const struct fab_run_info *info);
+
+/**
+ * Write flows.csv: a header line and one row per flow in model order.
+ *
+ * @return 0, or a negative errno.
+ */
+int fab_run_write_flows(FILE *f, const struct fab_scenario *s, const struct fab_fabric *fab);
+
+/** Flow completion times of the finished flows, for the report. */
+struct fab_run_fct {
+	uint32_t flows;         /**< flows */
+	uint32_t done;          /**< flows finished */
+	uint64_t p50_ps, p99_ps, max_ps; /**< nearest-rank percentiles of the finished flows */
+};
+
+/** Compute fct over the flows of @p fab. @return 0, or -ENOMEM. */
+int fab_run_fct(const struct fab_fabric *fab, struct fab_run_fct *out);
+
+/**
+ * Nearest-rank percentile @p pct (0..100) of @p n sorted values; 0 if none.
+ */
+uint64_t fab_run_percentile(const uint64_t *sorted, uint32_t n, unsigned int pct);
+
+/**
+ * Write the one-screen text report: sizes, times and packet-hops per wall
+ * second, frame accounting, ECN/PFC totals, flow completion times and the
+ * busiest switch ports.
+ *
+ * @return 0, or a negative errno.
+ */
+int fab_run_write_report(FILE *f, const struct fab_scenario *s, struct fab_fabric *fab,
+		const struct fab_run_info *info);
+
+struct fab_run_taps;
+
+/**
+ * Tap the links of @p fab (started): a pcap per link the scenario taps,
+ * in @p pcap_dir as LINK.pcap (nanosecond timestamps in virtual time), and
+ * every PFC frame into @p pfc_path (NULL: none) in the HPCC simulator's
+ * format. Directories must exist.
+ *
+ * @return the taps, or NULL with rte_errno set and a message in @p err.
+ */
+struct fab_run_taps *fab_run_taps_open(const struct fab_scenario *s, struct fab_fabric *fab,
+		const char *pcap_dir, const char *pfc_path, char *err, size_t errlen);
+
+/** Flush and close the taps (and clear them from the links); accepts NULL. @return 0 or -EIO. */
+int fab_run_taps_close(struct fab_run_taps *t, struct fab_fabric *fab);
+
+/** PFC frames the taps saw (sent by switches and hosts). */
+uint64_t fab_run_taps_pfc_frames(const struct fab_run_taps *t);
+
+struct fab_run_series;
+
+/**
+ * Open the time series files in @p dir: ports.csv (per switch port) and
+ * queues.csv (per switch port and class).
+ *
+ * @return the series, or NULL with rte_errno set.
+ */
+struct fab_run_series *fab_run_series_open(const struct fab_scenario *s, const char *dir);
+
+/** Take a sample of every switch port now; rates are over the time since the last sample. @return 0 or -EIO. */
+int fab_run_series_sample(struct fab_run_series *ts, const struct fab_scenario *s,
+		struct fab_fabric *fab);
+
+/** Close the files; accepts NULL. @return 0 or -EIO. */
+int fab_run_series_close(struct fab_run_series *ts);
+
+/**
+ * Write a gnuplot script (for the plots directory, next to timeseries/)
+ * drawing queue_depth.png (the 8 deepest egress queues by port and class)
+ * and link_utilisation.png (the 8 busiest switch ports).
+ *
+ * @return 0, or a negative errno.
+ */
+int fab_run_write_plot_script(FILE *f, const struct fab_scenario *s, struct fab_fabric *fab);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* FAB_RUN_H */

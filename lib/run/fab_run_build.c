@@ -1,0 +1,150 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 rocefab authors
+ */
+
+/* The scenario model onto lib/fabric: nodes in model order, links, flows. */
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <rte_common.h>
+#include <rte_errno.h>
+#include <rte_mbuf.h>
+
+#include "fab_run.h"
+
+/* Room the mbufs of the frame pool take beyond the frame: headroom, struct rte_mbuf, pool header. */
+#define RUN_MBUF_OVERHEAD (RTE_PKTMBUF_HEADROOM + 256u)
+/* Headers in front of a RoCE payload, and then some (VLAN, IPv6, RETH, ICRC). */
+#define RUN_FRAME_HEADERS 128u
+/* The EAL's own heap, rings of the loop, names and tables of small fabrics. */
+#define RUN_MEMORY_BASE (UINT64_C(96) << 20)
+/* Bytes of each switch port's egress rings: classes x default capacity x slot. */
+#define RUN_PORT_QUEUE_BYTES ((uint64_t)FAB_NUM_PRIO * FAB_FABRIC_DEFAULT_QUEUE_CAPACITY * 16u)
+
+uint64_t
+fab_run_memory_bytes(const struct fab_scenario *s)
+{
+	uint64_t frame = (s->traffic_mtu != 0 ? s->traffic_mtu : FAB_FABRIC_DEFAULT_MTU) +
+		RUN_FRAME_HEADERS;
+	uint64_t mbufs = 1024, bytes = RUN_MEMORY_BASE, per_dir;
+	uint32_t i;
+
+	for (i = 0; i < s->nb_switches; i++) {
+		const struct fab_switch_conf *c = &s->switches[i].conf;
+
+		mbufs += c->buffer.pool * 5 / 4 / frame + 1;
+		bytes += c->nb_ports * RUN_PORT_QUEUE_BYTES + (UINT64_C(1) << 20);
+	}
+	mbufs += (uint64_t)s->nb_hosts * FAB_FABRIC_DEFAULT_HOST_QUEUE * FAB_NUM_PRIO;
+	for (i = 0; i < s->nb_links; i++) {
+		per_dir = (uint64_t)((unsigned __int128)s->links[i].delay_ps * s->links[i].rate_bps /
+			(frame * 8) / UINT64_C(1000000000000));
+		mbufs += 2 * (per_dir + 64);
+	}
+	bytes += mbufs * (RTE_ALIGN_CEIL(frame, 64u) + RUN_MBUF_OVERHEAD);
+	/* The PFC frame pool and slack for fragmentation of the heap. */
+	return bytes + bytes / 4;
+}
+
+static struct fab_fabric *
+build_fail(struct fab_fabric *fab, int ret, char *err, size_t errlen, const char *what)
+{
+	snprintf(err, errlen, "%s: %s", what, fab != NULL && fab_fabric_error(fab)[0] != '\0' ?
+		fab_fabric_error(fab) : strerror(-ret));
+	fab_fabric_free(fab);
+	rte_errno = -ret;
+	return NULL;
+}
+
+static int
+add_host(struct fab_fabric *fab, const struct fab_scenario *s, const struct fab_scn_node *n,
+		bool seed_set)
+{
+	const struct fab_scn_host *h = &s->hosts[n->index];
+	const struct fab_switch_conf *sw = &s->switches[s->nodes[h->sw_node].index].conf;
+	struct fab_host_conf hc;
+
+	fab_fabric_host_conf_defaults(&hc);
+	snprintf(hc.name, sizeof(hc.name), "%s", n->name);
+	hc.mac = h->mac;
+	hc.l3 = h->l3;
+	hc.ip = h->addr;
+	hc.rate_bps = h->rate_bps;
+	/* The host classifies as the switch it hangs on, so PFC pauses the class it sends on. */
+	memcpy(hc.dscp_to_class, sw->qos.dscp_to_class, sizeof(hc.dscp_to_class));
+	hc.seed = seed_set ? 0 : n->seed;
+	return fab_fabric_add_host(fab, &hc);
+}
+
+struct fab_fabric *
+fab_run_build(const struct fab_scenario *s, const struct fab_run_opts *opts, char *err,
+		size_t errlen)
+{
+	struct fab_fabric_conf fc;
+	struct fab_fabric *fab;
+	bool seed_set = opts != NULL && opts->seed_set;
+	uint32_t i;
+	int ret;
+
+	memset(&fc, 0, sizeof(fc));
+	fc.name = s->name;
+	fc.seed = seed_set ? opts->seed : s->seed;
+	fc.socket_id = SOCKET_ID_ANY;
+	fab = fab_fabric_create(&fc);
+	if (fab == NULL) {
+		snprintf(err, errlen, "cannot create the fabric: %s", strerror(rte_errno));
+		return NULL;
+	}
+	for (i = 0; i < s->nb_nodes; i++) {
+		const struct fab_scn_node *n = &s->nodes[i];
+
+		if (n->kind == FAB_SCN_SWITCH) {
+			struct fab_switch_conf c = s->switches[n->index].conf;
+
+			/* Another seed reseeds every switch: the fabric derives them from it. */
+			if (seed_set) {
+				c.seed = 0;
+				c.hash_seed = 0;
+			}
+			ret = fab_fabric_add_switch(fab, &c);
+		} else {
+			ret = add_host(fab, s, n, seed_set);
+		}
+		if (ret < 0)
+			return build_fail(fab, ret, err, errlen, n->name);
+		if ((uint32_t)ret != i)
+			return build_fail(fab, -EPROTO, err, errlen, n->name);
+	}
+	for (i = 0; i < s->nb_links; i++) {
+		const struct fab_scn_link *l = &s->links[i];
+
+		ret = fab_fabric_connect(fab, (int)l->end[0].node, l->end[0].port,
+			(int)l->end[1].node, l->end[1].port, l->delay_ps);
+		if (ret < 0)
+			return build_fail(fab, ret, err, errlen, l->name);
+	}
+	for (i = 0; i < s->nb_flows; i++) {
+		const struct fab_scn_flow *f = &s->flows[i];
+		struct fab_flow_conf c;
+		char what[64];
+
+		memset(&c, 0, sizeof(c));
+		c.src = (int)s->hosts[f->src].node;
+		c.dst = (int)s->hosts[f->dst].node;
+		c.bytes = f->bytes;
+		c.rate_bps = f->rate_bps;
+		c.start_ps = f->start_ps;
+		c.udp_sport = f->udp_sport;
+		c.dscp = f->dscp;
+		c.ecn = f->ecn;
+		c.mtu = s->traffic_mtu;
+		ret = fab_fabric_add_flow(fab, &c);
+		if (ret < 0) {
+			snprintf(what, sizeof(what), "flow %u", i);
+			return build_fail(fab, ret, err, errlen, what);
+		}
+	}
+	return fab;
+}

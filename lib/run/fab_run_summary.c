@@ -1,0 +1,245 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 rocefab authors
+ */
+
+/* summary.json, flows.csv and the flow completion times of a run. */
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fab_run.h"
+
+#define PS_PER_NS 1000u
+
+static void
+json_string(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s != '\0'; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			fprintf(f, "\\%c", c);
+		else if (c < 0x20)
+			fprintf(f, "\\u%04x", c);
+		else
+			fputc(c, f);
+	}
+	fputc('"', f);
+}
+
+static void
+json_array(FILE *f, const uint64_t *v, unsigned int n, uint64_t div)
+{
+	unsigned int i;
+
+	fputc('[', f);
+	for (i = 0; i < n; i++)
+		fprintf(f, "%s%" PRIu64, i == 0 ? "" : ", ", v[i] / div);
+	fputc(']', f);
+}
+
+static void
+write_port(FILE *f, const struct fab_scenario *s, const struct fab_scn_node *n, uint16_t p,
+		const struct fab_switch_conf *c, const struct fab_switch_port_stats *st)
+{
+	const struct fab_scn_port *sp = &n->ports[p];
+	const struct fab_scn_node *peer = &s->nodes[sp->peer_node];
+	char peer_name[2 * FAB_CONF_NAME_LEN + 2];
+
+	snprintf(peer_name, sizeof(peer_name), "%s:%s", peer->name, peer->ports[sp->peer_port].name);
+	fprintf(f, "        {\"name\": ");
+	json_string(f, c->ports[p].name);
+	fprintf(f, ", \"peer\": ");
+	json_string(f, peer_name);
+	fprintf(f, ", \"link\": ");
+	json_string(f, s->links[sp->link].name);
+	fprintf(f, ", \"rate_bps\": %" PRIu64 ",\n", c->ports[p].rate_bps);
+	fprintf(f, "         \"rx_pkts\": %" PRIu64 ", \"rx_bytes\": %" PRIu64
+		", \"tx_pkts\": %" PRIu64 ", \"tx_bytes\": %" PRIu64
+		", \"drops\": %" PRIu64 ", \"ecn_marked\": %" PRIu64 ",\n",
+		st->rx_pkts, st->rx_bytes, st->tx_pkts, st->tx_bytes, st->drops, st->ecn_marked);
+	fprintf(f, "         \"pfc_tx\": ");
+	json_array(f, st->pfc_tx, FAB_NUM_PRIO, 1);
+	fprintf(f, ", \"pfc_rx\": ");
+	json_array(f, st->pfc_rx, FAB_NUM_PRIO, 1);
+	fprintf(f, ",\n         \"paused_ns\": ");
+	json_array(f, st->paused_ps, FAB_NUM_PRIO, PS_PER_NS);
+	fprintf(f, ",\n         \"max_queue_bytes\": ");
+	json_array(f, st->max_queue_bytes, FAB_NUM_PRIO, 1);
+	fprintf(f, "}");
+}
+
+int
+fab_run_write_summary(FILE *f, const struct fab_scenario *s, struct fab_fabric *fab,
+		const struct fab_run_info *info)
+{
+	struct fab_fabric_totals t;
+	struct fab_run_fct fct;
+	uint64_t now = fab_fabric_now(fab);
+	uint32_t i, first;
+	int ret;
+
+	ret = fab_fabric_totals(fab, &t);
+	if (ret < 0)
+		return ret;
+	ret = fab_run_fct(fab, &fct);
+	if (ret < 0)
+		return ret;
+	fprintf(f, "{\n  \"scenario\": ");
+	json_string(f, s->name);
+	fprintf(f, ",\n  \"file\": ");
+	json_string(f, s->path != NULL ? s->path : "");
+	fprintf(f, ",\n  \"seed\": %" PRIu64 ",\n", info->seed);
+	fprintf(f, "  \"time_mode\": \"%s\",\n",
+		s->run.time == FAB_SCN_TIME_PACED ? "paced" : "virtual");
+	fprintf(f, "  \"end\": \"%s\",\n", s->run.end_when_done ? "done" : "duration");
+	fprintf(f, "  \"sim_time_ns\": %" PRIu64 ",\n", now / PS_PER_NS);
+	fprintf(f, "  \"wall_time_s\": %.6f,\n", info->wall_time_s);
+	if (s->run.time == FAB_SCN_TIME_PACED)
+		fprintf(f, "  \"pace\": {\"late\": %" PRIu64 ", \"max_slip_ns\": %" PRIu64 "},\n",
+			info->pace_late, info->pace_max_slip_ps / PS_PER_NS);
+	fprintf(f, "  \"packet_hops\": %" PRIu64 ",\n", t.packet_hops);
+	fprintf(f, "  \"events\": %" PRIu64 ",\n", t.events);
+
+	fprintf(f, "  \"switches\": [");
+	first = 1;
+	for (i = 0; i < s->nb_nodes; i++) {
+		const struct fab_scn_node *n = &s->nodes[i];
+		const struct fab_switch_conf *c;
+		const struct fab_switch *sw;
+		struct fab_switch_port_stats st;
+		uint16_t p;
+
+		if (n->kind != FAB_SCN_SWITCH)
+			continue;
+		c = &s->switches[n->index].conf;
+		sw = fab_fabric_switch(fab, (int)i);
+		if (sw == NULL)
+			return -EINVAL;
+		fprintf(f, "%s\n    {\"name\": ", first ? "" : ",");
+		json_string(f, n->name);
+		fprintf(f, ", \"ports\": [\n");
+		for (p = 0; p < c->nb_ports; p++) {
+			ret = fab_switch_port_stats(sw, p, now, &st);
+			if (ret < 0)
+				return ret;
+			write_port(f, s, n, p, c, &st);
+			fprintf(f, "%s\n", p + 1 < c->nb_ports ? "," : "");
+		}
+		fprintf(f, "      ]}");
+		first = 0;
+	}
+	fprintf(f, "\n  ],\n  \"hosts\": [");
+	first = 1;
+	for (i = 0; i < s->nb_nodes; i++) {
+		const struct fab_scn_node *n = &s->nodes[i];
+		struct fab_host_stats hs;
+
+		if (n->kind != FAB_SCN_HOST)
+			continue;
+		ret = fab_fabric_host_stats(fab, (int)i, &hs);
+		if (ret < 0)
+			return ret;
+		fprintf(f, "%s\n    {\"name\": ", first ? "" : ",");
+		json_string(f, n->name);
+		fprintf(f, ", \"tx_frames\": %" PRIu64 ", \"tx_bytes\": %" PRIu64
+			", \"rx_frames\": %" PRIu64 ", \"rx_bytes\": %" PRIu64
+			", \"rx_cnp\": %" PRIu64 ", \"pfc_rx\": %" PRIu64 "}",
+			hs.tx_frames, hs.tx_bytes, hs.rx_frames, hs.rx_bytes,
+			hs.rx_cnp, hs.pfc_frames);
+		first = 0;
+	}
+	fprintf(f, "\n  ],\n");
+	fprintf(f, "  \"flows\": {\"count\": %u, \"done\": %u, \"fct_p50_ns\": %" PRIu64
+		", \"fct_p99_ns\": %" PRIu64 ", \"fct_max_ns\": %" PRIu64 "},\n",
+		fct.flows, fct.done, fct.p50_ps / PS_PER_NS, fct.p99_ps / PS_PER_NS,
+		fct.max_ps / PS_PER_NS);
+	fprintf(f, "  \"totals\": {\"drops\": %" PRIu64 ", \"switch_drops\": %" PRIu64
+		", \"link_drops\": %" PRIu64 ", \"ecn_marked\": %" PRIu64
+		", \"pfc_frames\": %" PRIu64 ",\n             \"host_tx_frames\": %" PRIu64
+		", \"host_rx_frames\": %" PRIu64 ", \"in_flight\": %" PRIu64
+		", \"host_nombuf\": %" PRIu64 "}\n}\n",
+		t.drops, t.switch_drops, t.link_drops, t.ecn_marked, t.pfc_frames,
+		t.host_tx, t.host_rx, t.in_flight, t.host_nombuf);
+	return ferror(f) ? -EIO : 0;
+}
+
+int
+fab_run_write_flows(FILE *f, const struct fab_scenario *s, const struct fab_fabric *fab)
+{
+	uint32_t i;
+	int ret;
+
+	fprintf(f, "src,dst,bytes,start_ns,first_ns,last_ns,fct_ns,frames,ce_marked\n");
+	for (i = 0; i < s->nb_flows; i++) {
+		const struct fab_scn_flow *fl = &s->flows[i];
+		struct fab_flow_stats st;
+
+		ret = fab_fabric_flow_stats(fab, (int)i, &st);
+		if (ret < 0)
+			return ret;
+		fprintf(f, "%s,%s,%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64
+			",%" PRIu64 ",%" PRIu64 "\n",
+			s->nodes[s->hosts[fl->src].node].name, s->nodes[s->hosts[fl->dst].node].name,
+			fl->bytes, fl->start_ps / PS_PER_NS,
+			st.first_rx_ps == UINT64_MAX ? 0 : st.first_rx_ps / PS_PER_NS,
+			st.last_rx_ps / PS_PER_NS, st.done ? st.fct_ps / PS_PER_NS : 0,
+			st.rx_frames, st.rx_ce);
+	}
+	return ferror(f) ? -EIO : 0;
+}
+
+uint64_t
+fab_run_percentile(const uint64_t *sorted, uint32_t n, unsigned int pct)
+{
+	uint64_t rank;
+
+	if (n == 0)
+		return 0;
+	if (pct > 100)
+		pct = 100;
+	/* Nearest rank: the smallest value with at least pct% of the values at or below it. */
+	rank = ((uint64_t)pct * n + 99) / 100;
+	if (rank == 0)
+		rank = 1;
+	return sorted[rank - 1];
+}
+
+static int
+cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+int
+fab_run_fct(const struct fab_fabric *fab, struct fab_run_fct *out)
+{
+	unsigned int i, n = fab_fabric_nb_flows(fab);
+	uint64_t *v;
+
+	memset(out, 0, sizeof(*out));
+	out->flows = n;
+	if (n == 0)
+		return 0;
+	v = calloc(n, sizeof(*v));
+	if (v == NULL)
+		return -ENOMEM;
+	for (i = 0; i < n; i++) {
+		struct fab_flow_stats st;
+
+		if (fab_fabric_flow_stats(fab, (int)i, &st) == 0 && st.done)
+			v[out->done++] = st.fct_ps;
+	}
+	if (out->done != 0)
+		qsort(v, out->done, sizeof(*v), cmp_u64);
+	out->p50_ps = fab_run_percentile(v, out->done, 50);
+	out->p99_ps = fab_run_percentile(v, out->done, 99);
+	out->max_ps = out->done > 0 ? v[out->done - 1] : 0;
+	free(v);
+	return 0;
+}

@@ -1,0 +1,197 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 rocefab authors
+ */
+
+/* lib/run: scenario to fabric, summary.json, flows.csv, pcap taps, percentiles. */
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "fab_test.h"
+#include "fab_run.h"
+
+/* Two hosts on one switch, 64 KiB in 1 KiB packets: 64 frames, nothing congests. */
+static const char two_hosts[] =
+	"scenario: { name: pair, seed: 3 }\n"
+	"topology:\n"
+	"  nodes:\n"
+	"    - { name: h0, kind: host }\n"
+	"    - { name: s1, kind: switch }\n"
+	"    - { name: h1, kind: host }\n"
+	"  links:\n"
+	"    - { a: h0, b: s1, delay: 1us }\n"
+	"    - { a: s1, b: h1, delay: 1us }\n"
+	"traffic:\n"
+	"  mtu: 1024\n"
+	"  flows:\n"
+	"    - { from: h0, to: h1, bytes: 64KB, rate: 100G, start: 0, dscp: 26, ect: true }\n"
+	"run: { end: done, tap: [s1:h1--h1:eth0] }\n";
+
+static void
+load(struct fab_scenario *s, const char *text)
+{
+	char err[512] = "";
+	int ret = fab_scenario_load_string("pair.yaml", text, "/tmp", s, err, sizeof(err));
+
+	if (ret != 0)
+		fprintf(stderr, "%s\n", err);
+	CU_ASSERT_FATAL(ret == 0);
+}
+
+static void
+test_percentile(void)
+{
+	const uint64_t v[10] = { 10, 20, 30, 40, 50, 60, 70, 80, 90, 100 };
+	const uint64_t one[1] = { 7 };
+
+	CU_ASSERT_EQUAL(fab_run_percentile(v, 10, 50), 50);
+	CU_ASSERT_EQUAL(fab_run_percentile(v, 10, 99), 100);
+	CU_ASSERT_EQUAL(fab_run_percentile(v, 10, 90), 90);
+	CU_ASSERT_EQUAL(fab_run_percentile(v, 10, 91), 100);
+	CU_ASSERT_EQUAL(fab_run_percentile(v, 10, 0), 10);
+	CU_ASSERT_EQUAL(fab_run_percentile(v, 10, 250), 100);
+	CU_ASSERT_EQUAL(fab_run_percentile(one, 1, 50), 7);
+	CU_ASSERT_EQUAL(fab_run_percentile(NULL, 0, 50), 0);
+}
+
+static void
+test_memory(void)
+{
+	struct fab_scenario s;
+	uint64_t small, big;
+	char *text;
+
+	load(&s, two_hosts);
+	small = fab_run_memory_bytes(&s);
+	fab_scenario_free(&s);
+	/* The same with a 32 MB switch buffer instead of 16 MB: 16 MB x 5/4 more frames to hold. */
+	text = malloc(sizeof(two_hosts) + 128);
+	CU_ASSERT_FATAL(text != NULL);
+	snprintf(text, sizeof(two_hosts) + 128, "%s", two_hosts);
+	strcpy(strstr(text, "    - { name: s1, kind: switch }\n"),
+		"    - { name: s1, kind: switch, profile: big }\n");
+	strcat(text, strstr(two_hosts, "    - { name: h1, kind: host }\n"));
+	strcat(text, "profiles: { big: { buffer: { pool: 32MB } } }\n");
+	load(&s, text);
+	big = fab_run_memory_bytes(&s);
+	fab_scenario_free(&s);
+	free(text);
+	CU_ASSERT(small > (UINT64_C(96) << 20));
+	CU_ASSERT(big > small + (UINT64_C(20) << 20));
+}
+
+static char *
+slurp(FILE *f)
+{
+	long n;
+	char *buf;
+
+	fflush(f);
+	n = ftell(f);
+	rewind(f);
+	buf = calloc(1, (size_t)n + 1);
+	if (buf != NULL && fread(buf, 1, (size_t)n, f) != (size_t)n)
+		buf[0] = '\0';
+	return buf;
+}
+
+static void
+test_build_run_write(void)
+{
+	char err[512] = "", dir[] = "/tmp/fab-run-test-XXXXXX", path[512];
+	struct fab_run_opts opts = { 0 };
+	struct fab_run_info info = { .seed = 3, .wall_time_s = 0.5 };
+	struct fab_run_taps *taps;
+	struct fab_fabric_totals t;
+	struct fab_fabric *fab;
+	struct fab_scenario s;
+	struct stat st;
+	char *text;
+	FILE *f;
+
+	load(&s, two_hosts);
+	CU_ASSERT_FATAL(mkdtemp(dir) != NULL);
+	fab = fab_run_build(&s, &opts, err, sizeof(err));
+	CU_ASSERT_FATAL(fab != NULL);
+	/* Handles are model indexes: nodes sorted by name. */
+	CU_ASSERT_STRING_EQUAL(fab_fabric_node_name(fab, 0), "h0");
+	CU_ASSERT_STRING_EQUAL(fab_fabric_node_name(fab, 1), "h1");
+	CU_ASSERT_STRING_EQUAL(fab_fabric_node_name(fab, 2), "s1");
+	CU_ASSERT_EQUAL(fab_fabric_nb_links(fab), 2);
+	CU_ASSERT_EQUAL(fab_fabric_nb_flows(fab), 1);
+	CU_ASSERT_FATAL(fab_fabric_start(fab) == 0);
+	taps = fab_run_taps_open(&s, fab, dir, NULL, err, sizeof(err));
+	CU_ASSERT_FATAL(taps != NULL);
+	CU_ASSERT_EQUAL(fab_fabric_run(fab, UINT64_MAX), 0);
+	CU_ASSERT_EQUAL(fab_run_taps_close(taps, fab), 0);
+	CU_ASSERT_EQUAL(fab_fabric_totals(fab, &t), 0);
+	CU_ASSERT_EQUAL(t.host_tx, 64);
+	CU_ASSERT_EQUAL(t.host_rx, 64);
+	CU_ASSERT_EQUAL(t.in_flight, 0);
+	/*
+	 * 64 frames of 14 + 20 + 8 + 12 + 1024 + 4 (ICRC) bytes, the first with a
+	 * 16-byte RETH, each with a 16-byte record header; a 24-byte file header.
+	 */
+	snprintf(path, sizeof(path), "%s/h1:eth0--s1:h1.pcap", dir);
+	CU_ASSERT_FATAL(stat(path, &st) == 0);
+	CU_ASSERT_EQUAL(st.st_size, 24 + 64 * (16 + 1082) + 16);
+	unlink(path);
+	rmdir(dir);
+
+	f = tmpfile();
+	CU_ASSERT_FATAL(f != NULL);
+	CU_ASSERT_EQUAL(fab_run_write_summary(f, &s, fab, &info), 0);
+	text = slurp(f);
+	fclose(f);
+	CU_ASSERT_FATAL(text != NULL);
+	CU_ASSERT(strstr(text, "\"scenario\": \"pair\",") != NULL);
+	CU_ASSERT(strstr(text, "\"seed\": 3,") != NULL);
+	CU_ASSERT(strstr(text, "\"wall_time_s\": 0.500000,") != NULL);
+	CU_ASSERT(strstr(text, "\"packet_hops\": 64,") != NULL);
+	CU_ASSERT(strstr(text, "{\"name\": \"h1\", \"peer\": \"h1:eth0\", \"link\": "
+		"\"h1:eth0--s1:h1\", \"rate_bps\": 100000000000,") != NULL);
+	CU_ASSERT(strstr(text, "\"tx_pkts\": 64, \"tx_bytes\": 69264,") != NULL);
+	CU_ASSERT(strstr(text, "\"flows\": {\"count\": 1, \"done\": 1,") != NULL);
+	CU_ASSERT(strstr(text, "\"drops\": 0, \"switch_drops\": 0,") != NULL);
+	CU_ASSERT(strstr(text, "\"host_tx_frames\": 64, \"host_rx_frames\": 64, "
+		"\"in_flight\": 0,") != NULL);
+	free(text);
+
+	f = tmpfile();
+	CU_ASSERT_FATAL(f != NULL);
+	CU_ASSERT_EQUAL(fab_run_write_flows(f, &s, fab), 0);
+	text = slurp(f);
+	fclose(f);
+	CU_ASSERT_FATAL(text != NULL);
+	CU_ASSERT(strncmp(text, "src,dst,bytes,start_ns,first_ns,last_ns,fct_ns,frames,ce_marked\n"
+		"h0,h1,65536,0,", 78) == 0);
+	CU_ASSERT(strstr(text, ",64,0\n") != NULL);
+	free(text);
+	fab_fabric_free(fab);
+	fab_scenario_free(&s);
+}
+
+static void
+test_free_null(void)
+{
+	CU_ASSERT_EQUAL(fab_run_taps_close(NULL, NULL), 0);
+	CU_ASSERT_EQUAL(fab_run_series_close(NULL), 0);
+	CU_ASSERT_EQUAL(fab_run_taps_pfc_frames(NULL), 0);
+}
+
+int
+fab_suite_run(void)
+{
+	CU_pSuite s = fab_test_add_suite("run");
+
+	if (s == NULL)
+		return -1;
+	FAB_ADD_TEST(s, test_percentile);
+	FAB_ADD_TEST(s, test_memory);
+	FAB_ADD_TEST(s, test_build_run_write);
+	FAB_ADD_TEST(s, test_free_null);
+	return 0;
+}
