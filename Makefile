@@ -7,7 +7,7 @@ BUILD ?= build
 RUN_DIR ?= run
 MESON_TEST_ARGS ?= --print-errorlogs --num-processes 2
 
-.PHONY: all setup build run test test-fast asan bench clean
+.PHONY: all setup build run run-switch test test-fast asan bench clean
 
 all: build
 
@@ -21,19 +21,22 @@ $(BUILD)/build.ninja:
 build: setup $(BUILD)/build.ninja
 	ninja -C $(BUILD)
 
-# The main job, until the fabric runner lands: the leaf switch of
-# docs/examples/leaf.yaml in virtual time, under a 4-to-1 incast of RDMA
-# WRITEs (h0, h1, h2 and a remote host behind up0, 6 MiB each, into h3): the
-# queue builds, ECN marks, PFC pauses the senders, nothing is lost.
-EAL_ARGS ?= --no-huge --no-pci --no-shconf --no-telemetry -m 1024 -l 0 --log-level=*:warning
+# The main job: the default fabric scenario (docs/examples/incast.yaml: 2
+# spines, 4 leaves, 4 hosts per leaf at 100G, an incast) in virtual time.
 run: build
-	@mkdir -p $(RUN_DIR)/pcaps/leaf
-	@cp docs/examples/leaf.yaml $(RUN_DIR)/leaf.yaml
-	$(BUILD)/app/trace/rocefab-trace incast $(RUN_DIR)/pcaps/leaf 6291456
-	$(BUILD)/app/switch/rocefab-switch $(EAL_ARGS) -- --config $(RUN_DIR)/leaf.yaml \
-		--out $(RUN_DIR)/out --stats-interval 0.0005
-	@python3 scripts/switch-report.py $(RUN_DIR)/out/switch.json
-	$(BUILD)/app/trace/rocefab-trace decode --quiet $(RUN_DIR)/pcaps/leaf/*.tx.pcap
+	$(BUILD)/app/rocefab/rocefab run docs/examples/incast.yaml --out $(RUN_DIR)
+
+# One leaf switch of docs/examples/leaf.yaml under a 4-to-1 incast of RDMA
+# WRITEs read from pcap files: rocefab-switch on its own.
+EAL_ARGS ?= --no-huge --no-pci --no-shconf --no-telemetry -m 1024 -l 0 --log-level=*:warning
+run-switch: build
+	@mkdir -p $(RUN_DIR)/switch/pcaps/leaf
+	@cp docs/examples/leaf.yaml $(RUN_DIR)/switch/leaf.yaml
+	$(BUILD)/app/trace/rocefab-trace incast $(RUN_DIR)/switch/pcaps/leaf 6291456
+	$(BUILD)/app/switch/rocefab-switch $(EAL_ARGS) -- --config $(RUN_DIR)/switch/leaf.yaml \
+		--out $(RUN_DIR)/switch/out --stats-interval 0.0005
+	@python3 scripts/switch-report.py $(RUN_DIR)/switch/out/switch.json
+	$(BUILD)/app/trace/rocefab-trace decode --quiet $(RUN_DIR)/switch/pcaps/leaf/*.tx.pcap
 
 test: build
 	meson test -C $(BUILD) $(MESON_TEST_ARGS)
