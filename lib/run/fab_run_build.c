@@ -20,8 +20,30 @@
 #define RUN_FRAME_HEADERS 128u
 /* The EAL's own heap, rings of the loop, names and tables of small fabrics. */
 #define RUN_MEMORY_BASE (UINT64_C(96) << 20)
-/* Bytes of each switch port's egress rings: classes x default capacity x slot. */
-#define RUN_PORT_QUEUE_BYTES ((uint64_t)FAB_NUM_PRIO * FAB_FABRIC_DEFAULT_QUEUE_CAPACITY * 16u)
+/*
+ * Bytes of each switch port's egress rings: classes x default capacity, plus
+ * the control ring, x slot (mbuf pointer, time, length: 20 bytes), rounded up.
+ */
+#define RUN_PORT_QUEUE_BYTES \
+	(((uint64_t)FAB_NUM_PRIO * FAB_FABRIC_DEFAULT_QUEUE_CAPACITY + 64u) * 24u)
+/* The page size of the EAL's memory without hugepages. */
+#define RUN_PAGE_BYTES 4096u
+
+/*
+ * Memory one mbuf of the frame pool takes. Without hugepages the pool lies in
+ * 4 KB pages, and the mempool keeps each object inside one page, or gives an
+ * object larger than a page whole pages of its own: a 4 KB RoCE MTU costs
+ * 8 KB per mbuf, not 4.6 KB.
+ */
+static uint64_t
+mbuf_bytes(uint64_t frame)
+{
+	uint64_t elt = RTE_ALIGN_CEIL(frame, 64u) + RUN_MBUF_OVERHEAD;
+
+	if (elt > RUN_PAGE_BYTES)
+		return RTE_ALIGN_CEIL(elt, (uint64_t)RUN_PAGE_BYTES);
+	return RUN_PAGE_BYTES / (RUN_PAGE_BYTES / elt);
+}
 
 uint64_t
 fab_run_memory_bytes(const struct fab_scenario *s)
@@ -43,7 +65,7 @@ fab_run_memory_bytes(const struct fab_scenario *s)
 			(frame * 8) / UINT64_C(1000000000000));
 		mbufs += 2 * (per_dir + 64);
 	}
-	bytes += mbufs * (RTE_ALIGN_CEIL(frame, 64u) + RUN_MBUF_OVERHEAD);
+	bytes += mbufs * mbuf_bytes(frame);
 	/* The PFC frame pool and slack for fragmentation of the heap. */
 	return bytes + bytes / 4;
 }

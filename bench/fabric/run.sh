@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
+# Copyright(c) 2026 rocefab authors
+#
+# bench/fabric: packet-hops per wall second of `rocefab run` (one core,
+# virtual time) and its peak RSS, for the default scenario
+# (docs/examples/incast.yaml) and for a 256-host fabric (8 spines, 16 leaves,
+# 16 hosts per leaf, a permutation), beside issue 4's target of 5 M
+# packet-hops/s. Prints figures; asserts nothing (exit 1 only if a run failed).
+#
+#   bench/fabric/run.sh [BUILD_DIR] [BYTES_PER_HOST]
+#
+# BUILD_DIR defaults to build/; BYTES_PER_HOST (the 256-host permutation's
+# flow size) to 4MB, about 0.8 M packet-hops.
+set -euo pipefail
+
+src=$(cd "$(dirname "$0")/../.." && pwd)
+build=$(realpath "${1:-$src/build}")
+bytes=${2:-4MB}
+rocefab="$build/app/rocefab/rocefab"
+target=5.0
+
+[ -x "$rocefab" ] || { echo "rocefab not built: $rocefab" >&2; exit 1; }
+command -v python3 >/dev/null || { echo "python3 is needed to read summary.json" >&2; exit 1; }
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+cat >"$work/fabric256.yaml" <<YAML
+scenario:
+  name: fabric256
+  seed: 5
+topology:
+  leaf_spine:
+    spines: 8
+    leaves: 16
+    hosts_per_leaf: 16
+    host_rate: 100G
+    uplink_rate: 200G
+    delay: 1us
+    cable_m: 200
+profiles:
+  leaf: {}
+  spine: {}
+tiers: { leaf: leaf, spine: spine }
+addressing: { family: ipv4, base: 10.0.0.0/8 }
+traffic:
+  mtu: 4096
+  permutation:
+    bytes: $bytes
+run:
+  end: done
+  sample_interval: 0
+YAML
+
+# measure NAME FILE: one run; prints a row of the table.
+measure() {
+	local name=$1 file=$2 out="$work/$1" t0 t1 rss=""
+
+	t0=$(date +%s.%N)
+	if [ -x /usr/bin/time ]; then
+		/usr/bin/time -v -o "$work/$name.time" "$rocefab" run "$file" --out "$out" --quiet \
+			2>"$work/$name.err" || { cat "$work/$name.err" >&2; return 1; }
+		rss=$(awk -F': ' '/Maximum resident set size/ { print $2 }' "$work/$name.time")
+	else
+		"$rocefab" run "$file" --out "$out" --quiet 2>"$work/$name.err" ||
+			{ cat "$work/$name.err" >&2; return 1; }
+	fi
+	t1=$(date +%s.%N)
+	python3 - "$name" "$out/summary.json" "$t0" "$t1" "${rss:-0}" "$target" <<'PY'
+import json, sys
+name, path, t0, t1, rss_kb, target = sys.argv[1:]
+s = json.load(open(path))
+hops, loop = s["packet_hops"], s["wall_time_s"]
+process = float(t1) - float(t0)
+rate = hops / loop / 1e6 if loop > 0 else float("inf")
+print("%-10s %5d %4d %12d %9.3f %9.3f %10.2f %10.2f %9s %7.1f  %s" % (
+    name, len(s["hosts"]), len(s["switches"]), hops, loop, process, rate, hops / process / 1e6,
+    "%.0f" % (int(rss_kb) / 1024) if int(rss_kb) > 0 else "n/a", float(target),
+    "met" if rate >= float(target) else "not met"))
+PY
+}
+
+echo "rocefab run, one core, virtual time ($(nproc) CPUs here; $rocefab)"
+echo "loop_s: the event loop (summary.json wall_time_s); process_s: the whole command, EAL set-up included"
+printf '%-10s %5s %4s %12s %9s %9s %10s %10s %9s %7s  %s\n' scenario hosts sw packet_hops \
+	loop_s process_s Mhops/s Mhops/s_pr rss_MB target "(loop rate)"
+rc=0
+measure incast "$src/docs/examples/incast.yaml" || rc=1
+measure fabric256 "$work/fabric256.yaml" || rc=1
+exit $rc
