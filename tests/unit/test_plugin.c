@@ -730,22 +730,24 @@ test_lb_ecmp_sticky_and_spread(void)
 	fab_plugin_unload(p);
 }
 
+/* Spray one flow of 4000 packets over 4 members with @p args; return the counts. */
 static void
-test_lb_spray_spreads_one_flow(void)
+spray_counts(const char *args, unsigned int count[4])
 {
 	static const uint32_t members[4] = { 10, 11, 12, 13 };
-	struct fab_lb_conf conf = { .seed = 3, .hash_seed = 0x1234 };
+	struct fab_lb_conf conf = { .seed = 3, .hash_seed = 0x1234, .args = args };
 	enum { PKTS = 4000 };
 	static struct fab_nh_group g4, g1;
 	const struct fab_pkt_meta *pkts[BURST];
 	const struct fab_nh_group *groups[BURST];
 	uint16_t member_a[BURST], member_b[BURST];
-	unsigned int count[4] = { 0 }, i, sent;
+	unsigned int i, sent;
 	const struct fab_lb_ops *ops;
 	struct fab_pkt_meta meta;
 	struct fab_plugin *p;
 	void *a, *b;
 
+	memset(count, 0, 4 * sizeof(count[0]));
 	CU_ASSERT_FATAL(fab_nh_group_init(&g4, members, 4, 0) == 0);
 	CU_ASSERT_FATAL(fab_nh_group_init(&g1, members, 1, 0) == 0);
 	flow_meta(&meta, 42);
@@ -768,9 +770,6 @@ test_lb_spray_spreads_one_flow(void)
 			count[member_a[i]]++;
 		}
 	}
-	/* One flow, 4000 packets: mean 1000 per member, sd 27.4. */
-	for (i = 0; i < 4; i++)
-		CU_ASSERT(count[i] > 1000 - 137 && count[i] < 1000 + 137);
 	groups[0] = &g1;
 	member_a[0] = 7;
 	ops->select(a, pkts, groups, 1, member_a);
@@ -778,6 +777,41 @@ test_lb_spray_spreads_one_flow(void)
 	ops->free(a);
 	ops->free(b);
 	ops->free(NULL);
+	fab_plugin_unload(p);
+}
+
+static void
+test_lb_spray_spreads_one_flow(void)
+{
+	unsigned int count[4], i, equal = 0;
+
+	/* Round robin (the default, and mode=rr): exactly even. */
+	spray_counts(NULL, count);
+	for (i = 0; i < 4; i++)
+		CU_ASSERT_EQUAL(count[i], 1000);
+	spray_counts("mode=rr", count);
+	for (i = 0; i < 4; i++)
+		CU_ASSERT_EQUAL(count[i], 1000);
+	/* Random: mean 1000 per member, sd 27.4; and not the round robin. */
+	spray_counts("mode=random", count);
+	for (i = 0; i < 4; i++) {
+		CU_ASSERT(count[i] > 1000 - 137 && count[i] < 1000 + 137);
+		equal += count[i] == 1000;
+	}
+	CU_ASSERT(equal < 4);
+}
+
+static void
+test_lb_spray_refuses_bad_args(void)
+{
+	struct fab_lb_conf conf = { .seed = 1, .args = "mode=hash" };
+	const struct fab_lb_ops *ops;
+	struct fab_plugin *p;
+
+	ops = lb_builtin("lb-spray", &p);
+	CU_ASSERT_PTR_NULL(ops->create(&conf));
+	conf.args = "bogus";
+	CU_ASSERT_PTR_NULL(ops->create(&conf));
 	fab_plugin_unload(p);
 }
 
@@ -808,5 +842,6 @@ fab_suite_plugin(void)
 	FAB_ADD_TEST(s, test_ecn_step);
 	FAB_ADD_TEST(s, test_lb_ecmp_sticky_and_spread);
 	FAB_ADD_TEST(s, test_lb_spray_spreads_one_flow);
+	FAB_ADD_TEST(s, test_lb_spray_refuses_bad_args);
 	return 0;
 }
