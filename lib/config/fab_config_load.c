@@ -51,9 +51,7 @@ fab_conf_time_name(enum fab_conf_time time)
 const struct fab_yaml_node *
 conf_get(const struct fab_yaml_node *map, const char *key)
 {
-	const struct fab_yaml_node *n = fab_yaml_map_get(map, key);
-
-	return n != NULL && n->type == FAB_YAML_SCALAR && n->is_null ? NULL : n;
+	return fab_yaml_map_get_set(map, key);
 }
 
 int

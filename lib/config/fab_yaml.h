@@ -155,6 +155,13 @@ int fab_yaml_error(const struct fab_yaml_node *n, char *err, size_t errlen,
 const struct fab_yaml_node *fab_yaml_map_get(const struct fab_yaml_node *map,
 		const char *key);
 
+/**
+ * fab_yaml_map_get(), but a key written with no value ("key:" or
+ * "key: null") counts as absent, so that its default applies.
+ */
+const struct fab_yaml_node *fab_yaml_map_get_set(const struct fab_yaml_node *map,
+		const char *key);
+
 /** The key node of the pair whose value is @p value, or NULL. */
 const struct fab_yaml_node *fab_yaml_key_of(const struct fab_yaml_node *value);
 

@@ -101,6 +101,14 @@ fab_yaml_map_get(const struct fab_yaml_node *map, const char *key)
 }
 
 const struct fab_yaml_node *
+fab_yaml_map_get_set(const struct fab_yaml_node *map, const char *key)
+{
+	const struct fab_yaml_node *n = fab_yaml_map_get(map, key);
+
+	return n != NULL && n->type == FAB_YAML_SCALAR && n->is_null ? NULL : n;
+}
+
+const struct fab_yaml_node *
 fab_yaml_key_of(const struct fab_yaml_node *value)
 {
 	const struct fab_yaml_node *map;

@@ -32,9 +32,7 @@ static const char *const top_keys[] = {
 const struct fab_yaml_node *
 scn_get(const struct fab_yaml_node *map, const char *key)
 {
-	const struct fab_yaml_node *n = fab_yaml_map_get(map, key);
-
-	return n != NULL && n->type == FAB_YAML_SCALAR && n->is_null ? NULL : n;
+	return fab_yaml_map_get_set(map, key);
 }
 
 int
