@@ -55,7 +55,7 @@ extern "C" {
 enum fab_plugin_kind {
 	FAB_PLUGIN_ECN = 1, /**< ECN marking: struct fab_ecn_ops */
 	FAB_PLUGIN_LB = 2,  /**< load balancing over next-hop groups: struct fab_lb_ops */
-	FAB_PLUGIN_CC = 3,  /**< congestion control: reserved, no ops defined yet */
+	FAB_PLUGIN_CC = 3,  /**< congestion control of a RoCE NIC: struct fab_cc_ops */
 };
 
 /** Log levels a plugin passes to fab_plugin_host.log (rte_log's values). */
@@ -188,6 +188,73 @@ struct fab_lb_ops {
 	void (*select)(void *state, const struct fab_pkt_meta *const *pkts,
 			const struct fab_nh_group *const *groups, uint16_t n,
 			uint16_t *member);
+};
+
+/* ------------------------------------------------------------------ */
+/* Congestion control                                                  */
+/* ------------------------------------------------------------------ */
+
+/** What a congestion-control policy is created from (one per host NIC). */
+struct fab_cc_conf {
+	uint64_t line_rate_bps; /**< the NIC's rate: the most a QP may send at */
+	uint32_t mtu;         /**< RoCE payload per packet */
+	uint64_t seed;        /**< seed of the policy's own PRNG, if it needs one */
+	const char *args;     /**< "key=value,..." parameters; may be NULL */
+	const struct fab_plugin_host *host; /**< may be NULL */
+	void *reserved[4];
+};
+
+/** What happened to a QP, as congestion control sees it. */
+enum fab_cc_event_kind {
+	FAB_CC_EV_TX = 0,     /**< the QP sent a data packet of `bytes` payload (reaction point) */
+	FAB_CC_EV_ACK,        /**< an ACK acknowledged `bytes`; `rtt_ps` is a sample or 0 */
+	FAB_CC_EV_NAK,        /**< a NAK: the QP goes back */
+	FAB_CC_EV_TIMEOUT,    /**< a retransmission timeout */
+	FAB_CC_EV_CNP,        /**< a CNP arrived for the QP (reaction point) */
+	FAB_CC_EV_CE,         /**< a CE-marked data packet arrived at the QP (notification point) */
+};
+
+/** One event. `flow` is the QP's state area of flow_size bytes. */
+struct fab_cc_event {
+	void *flow;
+	uint64_t now_ps;
+	uint32_t kind;        /**< enum fab_cc_event_kind */
+	uint32_t bytes;
+	uint64_t rtt_ps;
+	uint64_t reserved;
+};
+
+/**
+ * Ops of a congestion-control policy. The host keeps one state area of
+ * flow_size bytes per QP (aligned to 8) and hands it back with every call;
+ * a QP's reaction-point and notification-point state share that area.
+ * Timers that tick per QP (DCQCN's alpha decay and rate increase) are
+ * applied lazily when the host next asks for the rate: there is no timer
+ * event per QP per period.
+ */
+struct fab_cc_ops {
+	/** Create the policy's state; NULL for a configuration it refuses. */
+	void *(*create)(const struct fab_cc_conf *conf);
+	/** Free a state from create(); accepts NULL. */
+	void (*free)(void *state);
+	/** Bytes of per-QP state. */
+	uint32_t flow_size;
+	/** Initialise a QP's area at @p now_ps (it starts at line rate). */
+	void (*flow_init)(void *state, void *flow, uint64_t now_ps);
+	/**
+	 * Take @p n events, oldest first. For each FAB_CC_EV_CE event write
+	 * cnp[i] = 1 when the notification point sends a CNP now, else 0;
+	 * cnp[i] is 0 for the other kinds. Must not fail, allocate, block or
+	 * log.
+	 */
+	void (*on_events)(void *state, const struct fab_cc_event *ev, uint16_t n,
+			uint8_t *cnp);
+	/**
+	 * The QP's sending rate at @p now_ps (bits per second, at most the
+	 * line rate, above 0), after applying the timers due by then. Times
+	 * passed in never decrease.
+	 */
+	uint64_t (*rate)(void *state, void *flow, uint64_t now_ps);
 };
 
 /* ------------------------------------------------------------------ */
@@ -341,6 +408,13 @@ const struct fab_ecn_ops *fab_plugin_ecn_ops(const struct fab_plugin *plugin);
  *   Its ops, or NULL if it is not a load-balancing plugin.
  */
 const struct fab_lb_ops *fab_plugin_lb_ops(const struct fab_plugin *plugin);
+
+/**
+ * The ops of a congestion-control plugin.
+ *
+ * @return the ops, or NULL if the plugin is of another kind.
+ */
+const struct fab_cc_ops *fab_plugin_cc_ops(const struct fab_plugin *plugin);
 
 /**
  * Whether the plugin is a built-in one (no shared object behind it).
