@@ -299,8 +299,14 @@ write_file(const char *dir, const char *name, const struct fab_scenario *s,
 
 	if (f == NULL)
 		return -1;
-	ret = info != NULL ? fab_run_write_summary(f, s, fab, info) :
-		fab_run_write_flows(f, s, fab);
+	if (info != NULL)
+		ret = fab_run_write_summary(f, s, fab, info);
+	else if (strcmp(name, "collectives.csv") == 0)
+		ret = fab_run_write_collectives(f, s, fab);
+	else if (strcmp(name, "fct.txt") == 0)
+		ret = fab_run_write_fct_txt(f, s, fab);
+	else
+		ret = fab_run_write_flows(f, s, fab);
 	if (fclose(f) != 0 || ret < 0) {
 		fprintf(stderr, "rocefab: %s/%s: cannot write\n", dir, name);
 		return -1;
@@ -420,10 +426,14 @@ cmd_run(const struct run_args *a)
 	}
 	ts = NULL;
 	if (write_file(a->out, "summary.json", &s, fab, &info) < 0 ||
-			write_file(a->out, "flows.csv", &s, fab, NULL) < 0)
+			write_file(a->out, "flows.csv", &s, fab, NULL) < 0 ||
+			write_file(a->out, "fct.txt", &s, fab, NULL) < 0 ||
+			(s.nb_jobs != 0 && write_file(a->out, "collectives.csv", &s, fab, NULL) < 0))
 		goto out;
-	if (!a->quiet)
+	if (!a->quiet) {
 		fab_run_write_report(stdout, &s, fab, &info);
+		fab_run_write_nccl(stdout, &s, fab);
+	}
 	if (s.run.sample_interval_ps != 0)
 		draw_plots(a->out, &s, fab, a->quiet);
 	if (!a->quiet) {

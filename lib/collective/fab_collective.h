@@ -52,6 +52,14 @@ enum fab_coll_pattern {
 #define FAB_COLL_MAX_RANKS 65536
 /** Most channels. */
 #define FAB_COLL_MAX_CHANNELS 64
+/**
+ * Most transfers of one collective, and most dependencies in all: a
+ * configuration that would need more (all-to-all on thousands of ranks, a
+ * tiny chunk_bytes on a large buffer) fails with ENOMEM instead of eating
+ * the machine's memory.
+ */
+#define FAB_COLL_MAX_XFERS (UINT32_C(1) << 24)
+#define FAB_COLL_MAX_DEPS (UINT64_C(1) << 26)
 
 /** What a collective is made from. */
 struct fab_coll_conf {
@@ -74,9 +82,22 @@ struct fab_coll_xfer {
 	uint32_t src;             /**< sending rank */
 	uint32_t dst;             /**< receiving rank */
 	uint32_t channel;
-	uint32_t step;            /**< 0-based step within its channel (for reports) */
+	/**
+	 * 0-based step within its channel (for reports): ring patterns the ring
+	 * step; halving-doubling the exchange (0..log2(n)-1 halving, then
+	 * doubling); broadcast the pipeline piece; tree the piece going up, and
+	 * pieces + piece coming down; all-to-all the round i - 1 of the pair
+	 * (r, r + i); incast and permutation 0.
+	 */
+	uint32_t step;
 	uint64_t bytes;           /**< at least 1 */
 	uint32_t nb_deps;
+	/**
+	 * Tree all-reduce: which of the two trees (0 or 1) it runs on, so that
+	 * an edge both trees use (n = 2: 1 -> 0 is up in tree 0 and down in
+	 * tree 1) can be told apart; 0 for every other pattern.
+	 */
+	uint32_t tree;
 	const uint32_t *deps;     /**< indexes of transfers that must have arrived at src first (all have dst == src of this one) */
 };
 

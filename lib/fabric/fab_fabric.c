@@ -105,6 +105,8 @@ fab_fabric_free(struct fab_fabric *fab)
 		node_free(fab->nodes[i]);
 	for (i = 0; i < fab->nb_links; i++)
 		fab_link_free(fab->links[i].link);
+	/* The generator holds CNPs not yet sent. */
+	fabric_jobs_free(fab);
 	rte_mempool_free(fab->pool);
 	rte_mempool_free(fab->ctrl_pool);
 	fab_heap_free(fab->heap);
@@ -188,6 +190,7 @@ node_add(struct fab_fabric *fab, const char *name, enum fab_node_kind kind,
 	}
 	snprintf(n->name, sizeof(n->name), "%s", name);
 	n->kind = kind;
+	n->gen_host = UINT32_MAX;
 	n->nb_ports = nb_ports;
 	n->name_hash = fabric_name_hash(name);
 	for (p = 0; p < nb_ports; p++)

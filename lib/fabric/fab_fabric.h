@@ -41,6 +41,7 @@
 #include "fab_clock.h"
 #include "fab_link.h"
 #include "fab_switch.h"
+#include "fab_gen.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -279,6 +280,32 @@ int fab_fabric_connect(struct fab_fabric *fab, int a, uint16_t port_a, int b,
  * @return the flow handle (>= 0), or a negative errno with a message.
  */
 int fab_fabric_add_flow(struct fab_fabric *fab, const struct fab_flow_conf *conf);
+
+/**
+ * Set how the hosts' NICs run the jobs' traffic (transport and congestion
+ * control; lib/gen). The strings are copied. Without it: the defaults
+ * (DCQCN, MTU 4096).
+ *
+ * @return 0, or -EINVAL (after start).
+ */
+int fab_fabric_set_nic(struct fab_fabric *fab, const struct fab_gen_nic_conf *nic);
+
+/**
+ * Add a job of the traffic generator: @p conf->hosts are host node handles
+ * (rank i runs on host conf->hosts[i]); the job is copied.
+ *
+ * @return the job index (>= 0), or a negative errno with a message.
+ */
+int fab_fabric_add_job(struct fab_fabric *fab, const struct fab_gen_job_conf *conf);
+
+/** The generator running the jobs once started; NULL without jobs. */
+struct fab_gen *fab_fabric_gen(const struct fab_fabric *fab);
+
+/** The generator's host index of host node @p node; -EINVAL if none. */
+int fab_fabric_gen_host(const struct fab_fabric *fab, int node);
+
+/** Host node handle of generator host @p gen_host; -EINVAL if none. */
+int fab_fabric_gen_node(const struct fab_fabric *fab, uint32_t gen_host);
 
 /**
  * Build everything: check that every port is connected and that both ends

@@ -187,13 +187,15 @@ fabric_host_start(struct fab_fabric *fab, struct fabric_node *n)
 	};
 	struct fab_pfc_rx_conf rc = { .rate_bps = h->conf.rate_bps };
 	struct flow_order *order = NULL;
-	uint32_t i, k, cap = rte_align32pow2(RTE_MAX(h->queue_frames, 2u));
+	uint32_t i, k, cap = rte_align32pow2(RTE_MAX(h->queue_frames, 2u) +
+		(fab->nb_jobs != 0 ? FABRIC_HOST_CTRL_ROOM : 0));
 	int cls;
 
 	for (cls = 0; cls < FAB_NUM_PRIO; cls++) {
 		sc.cls[cls].capacity = cap;
 		sc.cls[cls].weight = 1;
 	}
+	h->sched_cap = cap;
 	h->sched = fab_sched_create(&sc);
 	h->pfc_rx = fab_pfc_rx_create(&rc);
 	if (h->sched == NULL || h->pfc_rx == NULL)
@@ -406,7 +408,16 @@ host_rx(struct fab_fabric *fab, struct fabric_node *n, uint64_t now)
 			h->st.rx_bytes += rte_pktmbuf_pkt_len(m);
 			if (rc != FAB_PKT_OK || mt.kind != FAB_PKT_KIND_ROCE)
 				h->st.rx_other++;
-			else if (mt.bth_opcode == FAB_OP_CNP)
+			else if (n->gen_host != UINT32_MAX &&
+					fab_gen_owns_qpn(fab->gen, n->gen_host, mt.dest_qp)) {
+				if (mt.bth_opcode == FAB_OP_CNP)
+					h->st.rx_cnp++;
+				else if (mt.bth_opcode == FAB_OP_RC_ACK)
+					h->st.rx_ack++;
+				else
+					h->st.rx_data++;
+				fab_gen_rx(fab->gen, n->gen_host, now, m, &mt);
+			} else if (mt.bth_opcode == FAB_OP_CNP)
 				h->st.rx_cnp++;
 			else if (mt.bth_opcode == FAB_OP_RC_ACK)
 				h->st.rx_ack++;
@@ -520,19 +531,59 @@ host_unblock(struct fab_fabric *fab, struct fabric_host *h)
 	return any;
 }
 
-static void
+static uint32_t
 host_tx(struct fabric_node *n, uint64_t now)
 {
 	struct fabric_host *h = n->host;
 	struct rte_mbuf *out[FABRIC_BURST];
 	uint64_t done[FABRIC_BURST];
+	uint32_t sent = 0;
 	uint16_t nb;
 
 	do {
 		nb = fab_sched_dequeue_burst(h->sched, now, out, NULL, done, FABRIC_BURST);
 		if (nb != 0)
 			h->st.tx_wire_frames += fab_port_tx_burst(n->ports[0].port, done, out, nb);
+		sent += nb;
 	} while (nb == FABRIC_BURST);
+	return sent;
+}
+
+/* Let the generator fill the room the egress has; returns the frames it gave. */
+static uint32_t
+host_gen_fill(struct fab_fabric *fab, struct fabric_node *n, uint64_t now)
+{
+	struct fabric_host *h = n->host;
+	uint32_t droom[FAB_NUM_PRIO], croom[FAB_NUM_PRIO], total = 0;
+	struct rte_mbuf *out[FABRIC_BURST];
+	uint8_t cls[FABRIC_BURST];
+	uint16_t nb, i;
+	uint8_t c;
+
+	do {
+		for (c = 0; c < FAB_NUM_PRIO; c++) {
+			uint32_t q = fab_sched_queue_pkts(h->sched, c);
+			uint32_t cap = h->sched_cap;
+
+			droom[c] = q < h->queue_frames ? h->queue_frames - q : 0;
+			croom[c] = q < cap ? cap - q : 0;
+		}
+		nb = fab_gen_tx(fab->gen, n->gen_host, now, droom, croom, out, cls, FABRIC_BURST);
+		for (i = 0; i < nb; i++) {
+			uint32_t len = rte_pktmbuf_pkt_len(out[i]);
+
+			if (unlikely(fab_sched_enqueue(h->sched, cls[i], out[i], len) != 0)) {
+				/* The rooms above make this impossible; never lose it silently. */
+				rte_pktmbuf_free(out[i]);
+				h->st.nombuf++;
+				continue;
+			}
+			h->st.tx_frames++;
+			h->st.tx_bytes += len;
+		}
+		total += nb;
+	} while (nb == FABRIC_BURST);
+	return total;
 }
 
 void
@@ -540,16 +591,20 @@ fabric_host_poll(struct fab_fabric *fab, struct fabric_node *n, uint64_t now)
 {
 	struct fabric_host *h = n->host;
 
+	uint32_t sent;
+
 	host_rx(fab, n, now);
-	if (h->flow_heap == NULL) {
-		host_tx(n, now);
-		return;
-	}
+	if (n->gen_host != UINT32_MAX)
+		fab_gen_poll(fab->gen, n->gen_host, now);
 	/* Each round fills what the wire freed; it ends when no queue has room. */
 	do {
-		host_generate(fab, h, now);
-		host_tx(n, now);
-	} while (h->nb_blocked != 0 && host_unblock(fab, h));
+		if (h->flow_heap != NULL)
+			host_generate(fab, h, now);
+		if (n->gen_host != UINT32_MAX)
+			host_gen_fill(fab, n, now);
+		sent = host_tx(n, now);
+	} while ((h->nb_blocked != 0 && host_unblock(fab, h)) ||
+			(n->gen_host != UINT32_MAX && sent != 0));
 }
 
 uint64_t
@@ -562,5 +617,7 @@ fabric_host_next_event(const struct fabric_node *n, uint64_t now)
 	t = RTE_MIN(t, fab_sched_next_event(h->sched, now));
 	if (h->flow_heap != NULL && fab_heap_top(h->flow_heap, NULL, &key) == 0)
 		t = RTE_MIN(t, key);
+	if (n->gen_host != UINT32_MAX)
+		t = RTE_MIN(t, fab_gen_next_event(h->gen, n->gen_host, now));
 	return t < now ? now : t;
 }

@@ -20,6 +20,8 @@ extern int fab_fabric_logtype;
 
 /* A node that asks to run at the same time this often in a row is stuck. */
 #define FABRIC_MAX_SAME_TIME_RUNS (1u << 20)
+/* Control frames (ACK, NAK, CNP) a host's egress class holds beyond its data frames. */
+#define FABRIC_HOST_CTRL_ROOM 256
 /* Frames a node handles per port per burst. */
 #define FABRIC_BURST 32
 
@@ -69,6 +71,8 @@ struct fabric_host {
 	struct fab_host_conf conf;
 	uint32_t queue_frames;
 	struct fab_sched *sched;
+	uint32_t sched_cap;        /* frames each class queue holds */
+	struct fab_gen *gen;       /* the fabric's generator, if the host runs jobs */
 	struct fab_pfc_rx *pfc_rx;
 	struct fab_rng rng;
 	uint32_t nb_tx_flows;
@@ -79,6 +83,13 @@ struct fabric_host {
 	uint32_t nb_rx_flows;
 	struct host_rx_flow *rx_flows; /* sorted by qpn */
 	struct fab_host_stats st;
+};
+
+/* A job as added, until start hands it to the generator. */
+struct fabric_job {
+	struct fab_gen_job_conf conf;
+	uint32_t *hosts;           /* node handles */
+	uint64_t *sizes;
 };
 
 struct fabric_node {
@@ -95,6 +106,7 @@ struct fabric_node {
 	struct fab_switch *sw;
 	/* host */
 	struct fabric_host *host;
+	uint32_t gen_host;         /* its index in the generator; UINT32_MAX if none */
 };
 
 struct fab_fabric {
@@ -120,6 +132,14 @@ struct fab_fabric {
 	uint32_t max_frame_len;
 	uint8_t *payload;          /* what every packet carries: zeros, so runs compare */
 
+	/* traffic generator */
+	struct fab_gen_nic_conf nic;
+	char *nic_strings[3];      /* the copies nic points to: cc, cc_args, plugin_path */
+	uint32_t nb_jobs, cap_jobs;
+	struct fabric_job *jobs;
+	struct fab_gen *gen;
+	uint32_t *gen_nodes;       /* node handle of each generator host */
+
 	uint64_t now;
 	uint64_t events;
 	uint64_t pops;
@@ -135,6 +155,11 @@ int fabric_switch_conf_copy(struct fab_switch_conf *dst, const struct fab_switch
 
 /* fab_fabric_start.c */
 uint64_t fabric_node_next_event(const struct fabric_node *n, uint64_t now);
+
+/* fab_fabric_jobs.c */
+uint32_t fabric_jobs_max_frame(const struct fab_fabric *fab);
+int fabric_jobs_start(struct fab_fabric *fab);
+void fabric_jobs_free(struct fab_fabric *fab);
 
 /* fab_fabric_host.c */
 int fabric_host_start(struct fab_fabric *fab, struct fabric_node *n);

@@ -91,6 +91,7 @@ create_pools(struct fab_fabric *fab)
 	for (i = 0; i < fab->nb_nodes; i++)
 		if (fab->nodes[i]->kind == FAB_NODE_HOST)
 			max_frame = RTE_MAX(max_frame, fabric_host_max_frame(fab, fab->nodes[i]));
+	max_frame = RTE_MAX(max_frame, fabric_jobs_max_frame(fab));
 	fab->max_frame_len = max_frame;
 	room = RTE_PKTMBUF_HEADROOM + RTE_ALIGN_CEIL(max_frame, 64u);
 	if (room > UINT16_MAX)
@@ -108,7 +109,8 @@ create_pools(struct fab_fabric *fab)
 			if (n->kind == FAB_NODE_SWITCH)
 				nb += n->swconf.buffer.pool * 5 / 4 / max_frame + 1;
 			else
-				nb += (uint64_t)n->host->queue_frames * FAB_NUM_PRIO;
+				nb += (uint64_t)n->host->queue_frames * FAB_NUM_PRIO +
+					(fab->nb_jobs != 0 ? FABRIC_HOST_CTRL_ROOM : 0);
 		}
 		for (i = 0; i < fab->nb_links; i++)
 			nb += link_frames(&fab->links[i],
@@ -293,6 +295,8 @@ fab_fabric_start(struct fab_fabric *fab)
 		ret = n->kind == FAB_NODE_SWITCH ? create_switch(fab, n) :
 			fabric_host_start(fab, n);
 	}
+	if (ret == 0)
+		ret = fabric_jobs_start(fab);
 	if (ret < 0)
 		return ret;
 	fab->heap = fab_heap_create(fab->nb_nodes);

@@ -23,9 +23,9 @@
  * members (to the ops tables, or in place of reserved ones) and the host
  * reads a member only from plugins whose minor has it.
  *
- * The built-in policies (ecn-red, ecn-step, lb-ecmp, lb-spray) are linked
- * into this library as well and found by name before any file is opened,
- * so the default configuration never calls dlopen.
+ * The built-in policies (ecn-red, ecn-step, lb-ecmp, lb-spray, cc-dcqcn,
+ * cc-none) are linked into this library as well and found by name before
+ * any file is opened, so the default configuration never calls dlopen.
  */
 
 #include <stdbool.h>

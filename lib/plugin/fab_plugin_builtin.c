@@ -17,12 +17,16 @@ extern const struct fab_plugin_desc fab_plugin_builtin_ecn_red;
 extern const struct fab_plugin_desc fab_plugin_builtin_ecn_step;
 extern const struct fab_plugin_desc fab_plugin_builtin_lb_ecmp;
 extern const struct fab_plugin_desc fab_plugin_builtin_lb_spray;
+extern const struct fab_plugin_desc fab_plugin_builtin_cc_dcqcn;
+extern const struct fab_plugin_desc fab_plugin_builtin_cc_none;
 
 static const struct fab_plugin_desc *const builtin_plugins[] = {
 	&fab_plugin_builtin_ecn_red,
 	&fab_plugin_builtin_ecn_step,
 	&fab_plugin_builtin_lb_ecmp,
 	&fab_plugin_builtin_lb_spray,
+	&fab_plugin_builtin_cc_dcqcn,
+	&fab_plugin_builtin_cc_none,
 };
 
 const struct fab_plugin_desc *

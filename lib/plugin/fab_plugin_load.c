@@ -103,7 +103,7 @@ static bool
 ops_complete(const struct fab_plugin_desc *desc)
 {
 	if (desc->ops == NULL)
-		return desc->kind == FAB_PLUGIN_CC;
+		return false;
 	if (desc->kind == FAB_PLUGIN_ECN) {
 		const struct fab_ecn_ops *ops = desc->ops;
 
@@ -113,6 +113,13 @@ ops_complete(const struct fab_plugin_desc *desc)
 		const struct fab_lb_ops *ops = desc->ops;
 
 		return ops->create != NULL && ops->free != NULL && ops->select != NULL;
+	}
+	if (desc->kind == FAB_PLUGIN_CC) {
+		const struct fab_cc_ops *ops = desc->ops;
+
+		return ops->create != NULL && ops->free != NULL && ops->flow_size > 0 &&
+			ops->flow_init != NULL && ops->on_events != NULL &&
+			ops->rate != NULL;
 	}
 	return true;
 }
@@ -446,6 +453,14 @@ const struct fab_lb_ops *
 fab_plugin_lb_ops(const struct fab_plugin *plugin)
 {
 	if (plugin == NULL || plugin->desc->kind != FAB_PLUGIN_LB)
+		return NULL;
+	return plugin->desc->ops;
+}
+
+const struct fab_cc_ops *
+fab_plugin_cc_ops(const struct fab_plugin *plugin)
+{
+	if (plugin == NULL || plugin->desc->kind != FAB_PLUGIN_CC)
 		return NULL;
 	return plugin->desc->ops;
 }

@@ -145,6 +145,39 @@ int fab_run_series_close(struct fab_run_series *ts);
  */
 int fab_run_write_plot_script(FILE *f, const struct fab_scenario *s, struct fab_fabric *fab);
 
+/** Figures of the generator's jobs, summed over hosts. */
+struct fab_run_job_totals {
+	uint64_t retransmits;   /**< data packets sent again */
+	uint64_t cnps;          /**< CNPs sent by notification points */
+	uint64_t timeouts;      /**< retransmission timeouts */
+	uint64_t errors;        /**< messages failed after the retries ran out */
+	uint64_t bad_payload;   /**< packets whose payload differed from the pattern */
+	uint64_t bad_icrc;      /**< packets dropped by receivers for a wrong ICRC */
+	uint32_t jobs, jobs_done;
+};
+
+/** Sum the generator's counters (all zero without jobs). @return 0 or -EINVAL. */
+int fab_run_job_totals(const struct fab_fabric *fab, struct fab_run_job_totals *out);
+
+/**
+ * Write collectives.csv: a header and one row per job and size (nccl-tests'
+ * columns, out of place).
+ */
+int fab_run_write_collectives(FILE *f, const struct fab_scenario *s, const struct fab_fabric *fab);
+
+/** Write the jobs' results as nccl-tests prints them (one table per job). */
+int fab_run_write_nccl(FILE *f, const struct fab_scenario *s, const struct fab_fabric *fab);
+
+/** Append one flows.csv row per transfer of the jobs, in completion order. */
+int fab_run_write_job_flows(FILE *f, const struct fab_scenario *s, const struct fab_fabric *fab);
+
+/**
+ * Write fct.txt in the HPCC simulator's format: "sip dip sport dport size
+ * start_ns fct_ns standalone_fct_ns", one line per finished flow and
+ * transfer.
+ */
+int fab_run_write_fct_txt(FILE *f, const struct fab_scenario *s, const struct fab_fabric *fab);
+
 #ifdef __cplusplus
 }
 #endif

@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <rte_common.h>
@@ -60,6 +61,9 @@ fab_run_memory_bytes(const struct fab_scenario *s)
 		bytes += c->nb_ports * RUN_PORT_QUEUE_BYTES + (UINT64_C(1) << 20);
 	}
 	mbufs += (uint64_t)s->nb_hosts * FAB_FABRIC_DEFAULT_HOST_QUEUE * FAB_NUM_PRIO;
+	/* The generator's ACKs, NAKs and CNPs queued in the hosts. */
+	if (s->nb_jobs != 0)
+		mbufs += (uint64_t)s->nb_hosts * 256;
 	for (i = 0; i < s->nb_links; i++) {
 		per_dir = (uint64_t)((unsigned __int128)s->links[i].delay_ps * s->links[i].rate_bps /
 			(frame * 8) / UINT64_C(1000000000000));
@@ -98,6 +102,53 @@ add_host(struct fab_fabric *fab, const struct fab_scenario *s, const struct fab_
 	memcpy(hc.dscp_to_class, sw->qos.dscp_to_class, sizeof(hc.dscp_to_class));
 	hc.seed = seed_set ? 0 : n->seed;
 	return fab_fabric_add_host(fab, &hc);
+}
+
+/* The generator's NICs and jobs; ranks go to the hosts' node handles (model order). */
+static int
+add_jobs(struct fab_fabric *fab, const struct fab_scenario *s)
+{
+	struct fab_gen_nic_conf nic = {
+		.cc = s->nic.cc,
+		.cc_args = s->nic.cc_args[0] != '\0' ? s->nic.cc_args : NULL,
+		.mtu = s->traffic_mtu,
+		.timeout = s->nic.timeout,
+		.retry_cnt = s->nic.retry_cnt,
+		.ack_every = s->nic.ack_every,
+		.window = s->nic.window,
+		.ooo_accept = s->nic.ooo_accept,
+		.ooo_window = s->nic.ooo_window,
+		.cnp_dscp = s->nic.cnp_dscp,
+	};
+	uint32_t i, k;
+	int ret;
+
+	if (s->nb_jobs == 0)
+		return 0;
+	ret = fab_fabric_set_nic(fab, &nic);
+	for (i = 0; ret >= 0 && i < s->nb_jobs; i++) {
+		const struct fab_scn_job *sj = &s->jobs[i];
+		uint32_t *nodes = calloc(sj->nranks, sizeof(*nodes));
+		struct fab_gen_job_conf jc = {
+			.coll = {
+				.pattern = (enum fab_coll_pattern)sj->pattern,
+				.nranks = sj->nranks, .root = sj->root, .channels = sj->channels,
+				.chunk_bytes = sj->chunk_bytes, .seed = sj->seed,
+			},
+			.hosts = nodes, .nb_sizes = sj->nb_sizes, .sizes = sj->sizes,
+			.warmup = sj->warmup, .iters = sj->iters, .start_ps = sj->start_ps,
+			.dscp = sj->dscp, .ecn = sj->ecn,
+		};
+
+		if (nodes == NULL)
+			return -ENOMEM;
+		snprintf(jc.name, sizeof(jc.name), "%s", sj->name);
+		for (k = 0; k < sj->nranks; k++)
+			nodes[k] = s->hosts[sj->hosts[k]].node;
+		ret = fab_fabric_add_job(fab, &jc);
+		free(nodes);
+	}
+	return ret < 0 ? ret : 0;
 }
 
 struct fab_fabric *
@@ -168,5 +219,8 @@ fab_run_build(const struct fab_scenario *s, const struct fab_run_opts *opts, cha
 			return build_fail(fab, ret, err, errlen, what);
 		}
 	}
+	ret = add_jobs(fab, s);
+	if (ret < 0)
+		return build_fail(fab, ret, err, errlen, "traffic.jobs");
 	return fab;
 }

@@ -146,6 +146,50 @@ struct fab_scn_flow {
 	uint16_t udp_sport;       /**< entropy for ECMP, from the seed and the flow's index */
 };
 
+/** Where the ranks of a job go. */
+enum fab_scn_placement {
+	FAB_SCN_PLACE_LINEAR = 0,   /**< rank i on the i-th host in model order (leaf by leaf) */
+	FAB_SCN_PLACE_ROUND_ROBIN,  /**< rank i on switch (i mod switches)'s next host: across leaves */
+	FAB_SCN_PLACE_LIST,         /**< as listed in hosts */
+};
+
+/** Room for a job name, with its NUL. */
+#define FAB_SCN_JOB_NAME_LEN 32
+
+/** A job of the traffic generator: one collective swept over sizes (traffic.jobs). */
+struct fab_scn_job {
+	char name[FAB_SCN_JOB_NAME_LEN];
+	uint32_t pattern;         /**< enum fab_coll_pattern */
+	enum fab_scn_placement placement;
+	uint32_t nranks;
+	uint32_t *hosts;          /**< host (index into hosts) of each rank */
+	uint32_t nb_sizes;
+	uint64_t *sizes;          /**< nccl-tests' size column, ascending */
+	uint32_t warmup;
+	uint32_t iters;
+	uint32_t channels;
+	uint32_t root;
+	uint64_t chunk_bytes;     /**< 0: the collective's default */
+	uint64_t start_ps;
+	uint64_t seed;            /**< permutation's draw */
+	uint8_t dscp;
+	uint8_t ecn;              /**< ECT(0) = 2 or Not-ECT = 0 */
+	uint32_t line, col;       /**< where it is defined */
+};
+
+/** The hosts' NICs: transport and congestion control (traffic.nic). */
+struct fab_scn_nic {
+	char cc[256];             /**< plugin name, or a path (made absolute from the file's directory) */
+	char cc_args[256];        /**< "key=value,..."; "" for none */
+	uint8_t timeout;          /**< 0: the transport's default */
+	uint8_t retry_cnt;        /**< 0xff: the transport's default */
+	uint32_t ack_every;       /**< 0: default */
+	uint32_t window;          /**< 0: default */
+	bool ooo_accept;
+	uint32_t ooo_window;      /**< 0: default */
+	uint8_t cnp_dscp;
+};
+
 /** The run section. */
 struct fab_scn_run {
 	enum fab_scn_time time;
@@ -179,6 +223,9 @@ struct fab_scenario {
 	uint32_t nb_flows;
 	struct fab_scn_flow *flows;
 	uint32_t traffic_mtu;     /**< RoCE payload per packet (path MTU) */
+	struct fab_scn_nic nic;
+	uint32_t nb_jobs;
+	struct fab_scn_job *jobs; /**< in file order (names are unique) */
 
 	struct fab_scn_run run;
 };

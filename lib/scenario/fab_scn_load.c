@@ -380,6 +380,11 @@ fab_scenario_free(struct fab_scenario *s)
 	free(s->subnets);
 	free(s->links);
 	free(s->flows);
+	for (i = 0; i < s->nb_jobs && s->jobs != NULL; i++) {
+		free(s->jobs[i].hosts);
+		free(s->jobs[i].sizes);
+	}
+	free(s->jobs);
 	free(s->run.taps);
 	free(s->path);
 	memset(s, 0, sizeof(*s));

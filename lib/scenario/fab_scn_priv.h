@@ -119,6 +119,8 @@ int scn_build_addresses(struct scn_ctx *ctx);
 int scn_build_switches(struct scn_ctx *ctx);
 int scn_parse_traffic(struct scn_ctx *ctx);
 int scn_parse_run(struct scn_ctx *ctx);
+int scn_parse_nic(struct scn_ctx *ctx, const struct fab_yaml_node *nic);
+int scn_parse_jobs(struct scn_ctx *ctx, const struct fab_yaml_node *jobs);
 int scn_finish_flows(struct scn_ctx *ctx);
 
 #endif /* FAB_SCN_PRIV_H */

@@ -335,7 +335,9 @@ check_mtu(struct scn_ctx *ctx, const struct fab_yaml_node *mtu_node)
 int
 scn_parse_traffic(struct scn_ctx *ctx)
 {
-	static const char *const keys[] = { "mtu", "flows", "permutation", "incast", NULL };
+	static const char *const keys[] = {
+		"mtu", "flows", "permutation", "incast", "nic", "jobs", NULL,
+	};
 	const struct fab_yaml_node *tr = scn_get(ctx->root, "traffic"), *n;
 	struct fab_scenario *s = ctx->s;
 	uint32_t i;
@@ -379,6 +381,10 @@ scn_parse_traffic(struct scn_ctx *ctx)
 	} else if (n != NULL) {
 		ret = parse_incast(ctx, n);
 	}
+	if (ret == 0)
+		ret = scn_parse_nic(ctx, scn_get(tr, "nic"));
+	if (ret == 0 && (n = scn_get(tr, "jobs")) != NULL)
+		ret = scn_parse_jobs(ctx, n);
 	return ret;
 }
 

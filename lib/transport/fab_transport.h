@@ -80,7 +80,12 @@ struct fab_qp_conf {
 	uint32_t ack_every;        /**< responder ACKs every this many packets (and each AckReq); 0: default */
 	uint32_t window;           /**< packets in flight unacknowledged, at most; 0: default */
 	uint32_t max_wr;           /**< messages posted and not completed, at most; 0: default */
-	bool ooo_accept;           /**< responder takes packets out of order within ooo_window instead of NAKing */
+	/**
+	 * The responder takes packets out of order within ooo_window instead
+	 * of NAKing them; a real loss is then recovered by the requester's
+	 * retransmission timeout.
+	 */
+	bool ooo_accept;
 	uint32_t ooo_window;       /**< packets ahead of the expected PSN it takes; 0: default, at most 4096 */
 	bool no_icrc_check;        /**< responder skips ICRC checks (benchmarks) */
 	bool no_payload_check;     /**< responder skips the pattern check (benchmarks) */
@@ -142,6 +147,7 @@ struct fab_qp_stats {
 	uint64_t nombuf;           /**< frames not built for want of mbufs */
 	uint64_t posted_bytes;     /**< payload posted */
 	uint64_t acked_bytes;      /**< payload acknowledged */
+	uint64_t rx_cq_overflow;   /**< responder completions lost: nobody polled and the ring was full */
 };
 
 struct fab_qp;

@@ -61,7 +61,7 @@ PY
 	local rows
 	rows=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["flows"]["count"])' \
 		"$1/summary.json")
-	[ "$(head -1 "$1/flows.csv")" = "src,dst,bytes,start_ns,first_ns,last_ns,fct_ns,frames,ce_marked" ] ||
+	[ "$(head -1 "$1/flows.csv")" = "src,dst,bytes,start_ns,first_ns,last_ns,fct_ns,frames,ce_marked,job,round,transfer,src_rank,dst_rank,qpn,sport,retx_pkts,cnps,status" ] ||
 		fail "$1/flows.csv: header $(head -1 "$1/flows.csv")"
 	[ "$(($(wc -l <"$1/flows.csv") - 1))" -eq "$rows" ] || fail "$1/flows.csv: not $rows rows"
 }

@@ -3,7 +3,7 @@
  */
 
 /*
- * lib/plugin and the four built-in policies: loading by name, by search
+ * lib/plugin and the built-in policies: loading by name, by search
  * path and by file path; every refusal with its errno and message; and the
  * behaviour of ecn-red, ecn-step, lb-ecmp and lb-spray through their ops.
  *
@@ -90,6 +90,8 @@ test_builtin_by_name(void)
 		{ "ecn-step", FAB_PLUGIN_ECN },
 		{ "lb-ecmp", FAB_PLUGIN_LB },
 		{ "lb-spray", FAB_PLUGIN_LB },
+		{ "cc-dcqcn", FAB_PLUGIN_CC },
+		{ "cc-none", FAB_PLUGIN_CC },
 	};
 	char err[ERRLEN];
 	unsigned int i;
@@ -113,9 +115,15 @@ test_builtin_by_name(void)
 		if (builtins[i].kind == FAB_PLUGIN_ECN) {
 			CU_ASSERT_PTR_NOT_NULL(fab_plugin_ecn_ops(p));
 			CU_ASSERT_PTR_NULL(fab_plugin_lb_ops(p));
-		} else {
+			CU_ASSERT_PTR_NULL(fab_plugin_cc_ops(p));
+		} else if (builtins[i].kind == FAB_PLUGIN_LB) {
 			CU_ASSERT_PTR_NOT_NULL(fab_plugin_lb_ops(p));
 			CU_ASSERT_PTR_NULL(fab_plugin_ecn_ops(p));
+			CU_ASSERT_PTR_NULL(fab_plugin_cc_ops(p));
+		} else {
+			CU_ASSERT_PTR_NOT_NULL(fab_plugin_cc_ops(p));
+			CU_ASSERT_PTR_NULL(fab_plugin_ecn_ops(p));
+			CU_ASSERT_PTR_NULL(fab_plugin_lb_ops(p));
 		}
 		CU_ASSERT_PTR_EQUAL(fab_plugin_builtin_get(i), d);
 		fab_plugin_unload(p);
@@ -406,12 +414,13 @@ test_invalid_arguments(void)
 	CU_ASSERT_EQUAL(rte_errno, EINVAL);
 	CU_ASSERT_PTR_NULL(fab_plugin_load("ecn-red", NULL, (enum fab_plugin_kind)9, NULL, 0));
 	CU_ASSERT_EQUAL(rte_errno, EINVAL);
-	/* A reserved kind has no built-ins. */
+	/* Built-ins are found by their exact name only. */
 	CU_ASSERT_PTR_NULL(fab_plugin_load("dcqcn", NULL, FAB_PLUGIN_CC, NULL, 0));
 	CU_ASSERT_EQUAL(rte_errno, ENOENT);
 	fab_plugin_unload(NULL);
 	CU_ASSERT_PTR_NULL(fab_plugin_ecn_ops(NULL));
 	CU_ASSERT_PTR_NULL(fab_plugin_lb_ops(NULL));
+	CU_ASSERT_PTR_NULL(fab_plugin_cc_ops(NULL));
 }
 
 static void
