@@ -90,6 +90,7 @@ node_free(struct fabric_node *n)
 	free(n->ports);
 	fab_switch_conf_free(&n->swconf);
 	fabric_host_free(n->host);
+	fabric_replay_free(n->replay);
 	free(n);
 }
 
@@ -107,6 +108,7 @@ fab_fabric_free(struct fab_fabric *fab)
 		fab_link_free(fab->links[i].link);
 	/* The generator holds CNPs not yet sent. */
 	fabric_jobs_free(fab);
+	fabric_replay_free_all(fab);
 	rte_mempool_free(fab->pool);
 	rte_mempool_free(fab->ctrl_pool);
 	fab_heap_free(fab->heap);

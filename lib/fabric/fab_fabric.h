@@ -298,6 +298,47 @@ int fab_fabric_set_nic(struct fab_fabric *fab, const struct fab_gen_nic_conf *ni
  */
 int fab_fabric_add_job(struct fab_fabric *fab, const struct fab_gen_job_conf *conf);
 
+/** A trace address and the host it becomes. */
+struct fab_replay_map {
+	uint8_t l3;                /**< FAB_L3_IPV4 or FAB_L3_IPV6 */
+	union fab_ip_addr trace_ip; /**< as in the trace (IPv4 in network order) */
+	int host;                  /**< host node handle */
+};
+
+/** A pcap trace to inject (tcpreplay-like). */
+struct fab_replay_conf {
+	const char *path;          /**< the pcap file (Ethernet; us or ns timestamps) */
+	double speed;              /**< time multiplier: 1 keeps the trace's timing, 2 replays twice as fast */
+	uint64_t start_ps;         /**< when the trace's first frame is due */
+	uint32_t nb_map;
+	struct fab_replay_map *map;
+};
+
+/** What the replays did. */
+struct fab_replay_stats {
+	uint64_t frames;           /**< frames read from the traces */
+	uint64_t loaded;           /**< frames both of whose addresses map onto hosts */
+	uint64_t unmapped;         /**< skipped: an address without a host (or the same host twice) */
+	uint64_t skipped;          /**< skipped: not RoCEv2, malformed, truncated, too large, or of another address family than its hosts */
+	uint64_t sent;             /**< frames the hosts sent so far */
+};
+
+/**
+ * Replay a pcap trace: at start every RoCEv2 frame whose source and
+ * destination addresses map onto two hosts is rewritten for them (MACs to
+ * the source host and its gateway, IP addresses to the hosts', IPv4
+ * checksum and ICRC recomputed) and the source host sends it at
+ * start_ps + (its time - the first frame's time) / speed, or as soon after
+ * as its egress has room. The conf is copied.
+ *
+ * @return the replay's index, or a negative errno with a message (the file
+ *   itself is read, and may fail, at start).
+ */
+int fab_fabric_add_replay(struct fab_fabric *fab, const struct fab_replay_conf *conf);
+
+/** Counters of the replays (loaded at start). @return 0 or -EINVAL. */
+int fab_fabric_replay_stats(const struct fab_fabric *fab, struct fab_replay_stats *out);
+
 /** The generator running the jobs once started; NULL without jobs. */
 struct fab_gen *fab_fabric_gen(const struct fab_fabric *fab);
 

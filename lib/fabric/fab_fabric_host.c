@@ -602,9 +602,11 @@ fabric_host_poll(struct fab_fabric *fab, struct fabric_node *n, uint64_t now)
 			host_generate(fab, h, now);
 		if (n->gen_host != UINT32_MAX)
 			host_gen_fill(fab, n, now);
+		if (n->replay != NULL)
+			fabric_replay_fill(fab, n, now);
 		sent = host_tx(n, now);
 	} while ((h->nb_blocked != 0 && host_unblock(fab, h)) ||
-			(n->gen_host != UINT32_MAX && sent != 0));
+			((n->gen_host != UINT32_MAX || n->replay != NULL) && sent != 0));
 }
 
 uint64_t
@@ -619,5 +621,7 @@ fabric_host_next_event(const struct fabric_node *n, uint64_t now)
 		t = RTE_MIN(t, key);
 	if (n->gen_host != UINT32_MAX)
 		t = RTE_MIN(t, fab_gen_next_event(h->gen, n->gen_host, now));
+	if (n->replay != NULL)
+		t = RTE_MIN(t, fabric_replay_next(n));
 	return t < now ? now : t;
 }

@@ -106,6 +106,7 @@ struct fabric_node {
 	struct fab_switch *sw;
 	/* host */
 	struct fabric_host *host;
+	struct fabric_replay *replay;  /* frames of traces it sends; NULL if none */
 	uint32_t gen_host;         /* its index in the generator; UINT32_MAX if none */
 };
 
@@ -139,6 +140,11 @@ struct fab_fabric {
 	struct fabric_job *jobs;
 	struct fab_gen *gen;
 	uint32_t *gen_nodes;       /* node handle of each generator host */
+	/* trace replay */
+	uint32_t nb_replays, cap_replays;
+	struct fab_replay_conf *replays;
+	struct fab_replay_stats replay_stats;
+	uint32_t replay_max_frame;
 
 	uint64_t now;
 	uint64_t events;
@@ -160,6 +166,14 @@ uint64_t fabric_node_next_event(const struct fabric_node *n, uint64_t now);
 uint32_t fabric_jobs_max_frame(const struct fab_fabric *fab);
 int fabric_jobs_start(struct fab_fabric *fab);
 void fabric_jobs_free(struct fab_fabric *fab);
+
+/* fab_fabric_replay.c */
+struct fabric_replay;
+int fabric_replay_start(struct fab_fabric *fab);
+void fabric_replay_free(struct fabric_replay *r);
+void fabric_replay_free_all(struct fab_fabric *fab);
+uint32_t fabric_replay_fill(struct fab_fabric *fab, struct fabric_node *n, uint64_t now);
+uint64_t fabric_replay_next(const struct fabric_node *n);
 
 /* fab_fabric_host.c */
 int fabric_host_start(struct fab_fabric *fab, struct fabric_node *n);

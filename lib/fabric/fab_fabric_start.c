@@ -92,6 +92,7 @@ create_pools(struct fab_fabric *fab)
 		if (fab->nodes[i]->kind == FAB_NODE_HOST)
 			max_frame = RTE_MAX(max_frame, fabric_host_max_frame(fab, fab->nodes[i]));
 	max_frame = RTE_MAX(max_frame, fabric_jobs_max_frame(fab));
+	max_frame = RTE_MAX(max_frame, fab->replay_max_frame);
 	fab->max_frame_len = max_frame;
 	room = RTE_PKTMBUF_HEADROOM + RTE_ALIGN_CEIL(max_frame, 64u);
 	if (room > UINT16_MAX)
@@ -100,14 +101,17 @@ create_pools(struct fab_fabric *fab)
 		/*
 		 * Enough for every switch buffer full of the largest frames, plus a
 		 * quarter for the headroom that lies outside it, every wire full,
-		 * and every host queue full.
+		 * and every host queue full. A fabric of tiny frames only (or
+		 * none) is counted as if its frames were 1 KB.
 		 */
+		uint32_t count_frame = RTE_MAX(max_frame, 1024u);
+
 		nb = 1024;
 		for (i = 0; i < fab->nb_nodes; i++) {
 			const struct fabric_node *n = fab->nodes[i];
 
 			if (n->kind == FAB_NODE_SWITCH)
-				nb += n->swconf.buffer.pool * 5 / 4 / max_frame + 1;
+				nb += n->swconf.buffer.pool * 5 / 4 / count_frame + 1;
 			else
 				nb += (uint64_t)n->host->queue_frames * FAB_NUM_PRIO +
 					(fab->nb_jobs != 0 ? FABRIC_HOST_CTRL_ROOM : 0);
@@ -115,7 +119,7 @@ create_pools(struct fab_fabric *fab)
 		for (i = 0; i < fab->nb_links; i++)
 			nb += link_frames(&fab->links[i],
 				fab->nodes[fab->links[i].a]->ports[fab->links[i].port_a].rate_bps,
-				max_frame);
+				count_frame);
 	}
 	if (nb_ctrl == 0) {
 		nb_ctrl = 256;
@@ -284,6 +288,8 @@ fab_fabric_start(struct fab_fabric *fab)
 		ret = check_topology(fab);
 	if (ret == 0)
 		ret = fabric_assign_qpns(fab);
+	if (ret == 0)
+		ret = fabric_replay_start(fab);
 	if (ret == 0)
 		ret = create_pools(fab);
 	if (ret == 0)

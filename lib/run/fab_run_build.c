@@ -151,6 +151,29 @@ add_jobs(struct fab_fabric *fab, const struct fab_scenario *s)
 	return ret < 0 ? ret : 0;
 }
 
+static int
+add_replay(struct fab_fabric *fab, const struct fab_scenario *s, const struct fab_scn_replay *r)
+{
+	struct fab_replay_map *map = calloc(r->nb_map, sizeof(*map));
+	struct fab_replay_conf rc = {
+		.path = r->path, .speed = r->speed, .start_ps = r->start_ps,
+		.nb_map = r->nb_map, .map = map,
+	};
+	uint32_t k;
+	int ret;
+
+	if (map == NULL)
+		return -ENOMEM;
+	for (k = 0; k < r->nb_map; k++) {
+		map[k].l3 = r->map[k].l3;
+		map[k].trace_ip = r->map[k].ip;
+		map[k].host = (int)s->hosts[r->map[k].host].node;
+	}
+	ret = fab_fabric_add_replay(fab, &rc);
+	free(map);
+	return ret < 0 ? ret : 0;
+}
+
 struct fab_fabric *
 fab_run_build(const struct fab_scenario *s, const struct fab_run_opts *opts, char *err,
 		size_t errlen)
@@ -222,5 +245,10 @@ fab_run_build(const struct fab_scenario *s, const struct fab_run_opts *opts, cha
 	ret = add_jobs(fab, s);
 	if (ret < 0)
 		return build_fail(fab, ret, err, errlen, "traffic.jobs");
+	for (i = 0; i < s->nb_replays; i++) {
+		ret = add_replay(fab, s, &s->replays[i]);
+		if (ret < 0)
+			return build_fail(fab, ret, err, errlen, "traffic.replay");
+	}
 	return fab;
 }

@@ -127,6 +127,7 @@ fab_run_write_summary(FILE *f, const struct fab_scenario *s, struct fab_fabric *
 		const struct fab_run_info *info)
 {
 	struct fab_run_job_totals jt;
+	struct fab_replay_stats rs;
 	struct fab_fabric_totals t;
 	struct fab_run_fct fct;
 	uint64_t now = fab_fabric_now(fab);
@@ -213,6 +214,10 @@ fab_run_write_summary(FILE *f, const struct fab_scenario *s, struct fab_fabric *
 		fct.flows, fct.done, fct.p50_ps / PS_PER_NS, fct.p99_ps / PS_PER_NS,
 		fct.max_ps / PS_PER_NS);
 	write_collectives(f, fab);
+	if (fab_fabric_replay_stats(fab, &rs) == 0 && s->nb_replays != 0)
+		fprintf(f, "  \"replay\": {\"frames\": %" PRIu64 ", \"loaded\": %" PRIu64
+			", \"unmapped\": %" PRIu64 ", \"skipped\": %" PRIu64 ", \"sent\": %" PRIu64
+			"},\n", rs.frames, rs.loaded, rs.unmapped, rs.skipped, rs.sent);
 	fprintf(f, "  \"totals\": {\"drops\": %" PRIu64 ", \"switch_drops\": %" PRIu64
 		", \"link_drops\": %" PRIu64 ", \"ecn_marked\": %" PRIu64
 		", \"pfc_frames\": %" PRIu64 ",\n             \"host_tx_frames\": %" PRIu64

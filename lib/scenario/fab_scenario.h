@@ -190,6 +190,22 @@ struct fab_scn_nic {
 	uint8_t cnp_dscp;
 };
 
+/** A trace address and the host it becomes (traffic.replay[].map). */
+struct fab_scn_replay_map {
+	uint8_t l3;               /**< FAB_L3_IPV4 or FAB_L3_IPV6 */
+	union fab_ip_addr ip;     /**< as in the trace */
+	uint32_t host;            /**< index into hosts */
+};
+
+/** A pcap trace injected at the hosts (traffic.replay). */
+struct fab_scn_replay {
+	char *path;               /**< made absolute from the file's directory */
+	double speed;             /**< time multiplier (2: twice as fast) */
+	uint64_t start_ps;
+	uint32_t nb_map;
+	struct fab_scn_replay_map *map;
+};
+
 /** The run section. */
 struct fab_scn_run {
 	enum fab_scn_time time;
@@ -226,6 +242,8 @@ struct fab_scenario {
 	struct fab_scn_nic nic;
 	uint32_t nb_jobs;
 	struct fab_scn_job *jobs; /**< in file order (names are unique) */
+	uint32_t nb_replays;
+	struct fab_scn_replay *replays; /**< in file order */
 
 	struct fab_scn_run run;
 };

@@ -64,7 +64,8 @@ scn_parse_nic(struct scn_ctx *ctx, const struct fab_yaml_node *nic)
 		if ((ret = fab_yaml_get_str(n, &str, ctx->err, ctx->errlen)) < 0)
 			return ret;
 		/* A path is taken from the scenario's directory, as plugin paths are. */
-		if (strchr(str, '/') != NULL && str[0] != '/' && ctx->base_dir != NULL)
+		if (strchr(str, '/') != NULL && str[0] != '/' && ctx->base_dir != NULL &&
+				ctx->base_dir[0] != '\0')
 			ret = snprintf(c->cc, sizeof(c->cc), "%s/%s", ctx->base_dir, str);
 		else
 			ret = snprintf(c->cc, sizeof(c->cc), "%s", str);

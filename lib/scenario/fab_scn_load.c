@@ -385,6 +385,11 @@ fab_scenario_free(struct fab_scenario *s)
 		free(s->jobs[i].sizes);
 	}
 	free(s->jobs);
+	for (i = 0; i < s->nb_replays && s->replays != NULL; i++) {
+		free(s->replays[i].path);
+		free(s->replays[i].map);
+	}
+	free(s->replays);
 	free(s->run.taps);
 	free(s->path);
 	memset(s, 0, sizeof(*s));

@@ -121,6 +121,7 @@ int scn_parse_traffic(struct scn_ctx *ctx);
 int scn_parse_run(struct scn_ctx *ctx);
 int scn_parse_nic(struct scn_ctx *ctx, const struct fab_yaml_node *nic);
 int scn_parse_jobs(struct scn_ctx *ctx, const struct fab_yaml_node *jobs);
+int scn_parse_replays(struct scn_ctx *ctx, const struct fab_yaml_node *replay);
 int scn_finish_flows(struct scn_ctx *ctx);
 
 #endif /* FAB_SCN_PRIV_H */

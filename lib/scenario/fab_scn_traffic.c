@@ -336,7 +336,7 @@ int
 scn_parse_traffic(struct scn_ctx *ctx)
 {
 	static const char *const keys[] = {
-		"mtu", "flows", "permutation", "incast", "nic", "jobs", NULL,
+		"mtu", "flows", "permutation", "incast", "nic", "jobs", "replay", NULL,
 	};
 	const struct fab_yaml_node *tr = scn_get(ctx->root, "traffic"), *n;
 	struct fab_scenario *s = ctx->s;
@@ -385,6 +385,8 @@ scn_parse_traffic(struct scn_ctx *ctx)
 		ret = scn_parse_nic(ctx, scn_get(tr, "nic"));
 	if (ret == 0 && (n = scn_get(tr, "jobs")) != NULL)
 		ret = scn_parse_jobs(ctx, n);
+	if (ret == 0 && (n = scn_get(tr, "replay")) != NULL)
+		ret = scn_parse_replays(ctx, n);
 	return ret;
 }
 
