@@ -19,6 +19,7 @@
 
 #include <rte_errno.h>
 
+#include "fab_collective.h"
 #include "fab_scn_priv.h"
 
 int
@@ -48,14 +49,22 @@ end_text(const struct fab_scenario *s, char *buf, size_t len)
 int
 fab_scenario_summary(const struct fab_scenario *s, char *buf, size_t len)
 {
-	char base[64], end[64];
+	char base[64], end[64], extra[96] = "";
+	int n = 0;
 
+	/* Jobs and replays are named only when there are some: older summaries stay as they were. */
+	if (s->nb_jobs != 0)
+		n = snprintf(extra, sizeof(extra), ", %u job%s", s->nb_jobs,
+				s->nb_jobs == 1 ? "" : "s");
+	if (s->nb_replays != 0 && n >= 0 && (size_t)n < sizeof(extra))
+		snprintf(extra + n, sizeof(extra) - (size_t)n, ", %u replay%s", s->nb_replays,
+				s->nb_replays == 1 ? "" : "s");
 	fab_scenario_format_addr(s->l3, &s->base.addr, base, sizeof(base));
 	return snprintf(buf, len,
-			"%s: %u switch%s, %u host%s, %u link%s, %u flow%s; %s %s/%u; %s time %s",
+			"%s: %u switch%s, %u host%s, %u link%s, %u flow%s%s; %s %s/%u; %s time %s",
 			s->name, s->nb_switches, s->nb_switches == 1 ? "" : "es", s->nb_hosts,
 			s->nb_hosts == 1 ? "" : "s", s->nb_links, s->nb_links == 1 ? "" : "s",
-			s->nb_flows, s->nb_flows == 1 ? "" : "s",
+			s->nb_flows, s->nb_flows == 1 ? "" : "s", extra,
 			s->l3 == FAB_L3_IPV4 ? "ipv4" : "ipv6", base, s->base.depth,
 			s->run.time == FAB_SCN_TIME_VIRTUAL ? "virtual" : "paced",
 			end_text(s, end, sizeof(end)));
@@ -179,6 +188,52 @@ print_routes(struct text *t, const struct fab_scn_switch *sw)
 	}
 }
 
+/* Jobs with their ranks' hosts, the NICs, and the replays. */
+static void
+print_jobs(struct text *t, const struct fab_scenario *s)
+{
+	char size[32], d[48];
+	uint32_t i, k;
+
+	if (s->nb_jobs == 0 && s->nb_replays == 0)
+		return;
+	text_add(t, "\nnic  cc %s%s%s%s  timeout %u  retry %u  ack_every %u  window %u  %s\n",
+			s->nic.cc, s->nic.cc_args[0] != '\0' ? " (" : "", s->nic.cc_args,
+			s->nic.cc_args[0] != '\0' ? ")" : "", s->nic.timeout, s->nic.retry_cnt,
+			s->nic.ack_every, s->nic.window,
+			s->nic.ooo_accept ? "out-of-order accepted" : "in order only");
+	text_add(t, "\njobs (%u)\n", s->nb_jobs);
+	for (i = 0; i < s->nb_jobs; i++) {
+		const struct fab_scn_job *j = &s->jobs[i];
+
+		fab_format_duration(j->start_ps, d, sizeof(d));
+		text_add(t, "  %s  %s  %u ranks  %u channel%s  warmup %u  iters %u  start %s  dscp %u  %s\n",
+				j->name, fab_coll_pattern_name((enum fab_coll_pattern)j->pattern),
+				j->nranks, j->channels, j->channels == 1 ? "" : "s", j->warmup,
+				j->iters, d, j->dscp, j->ecn != 0 ? "ect" : "not-ect");
+		text_add(t, "    sizes");
+		for (k = 0; k < j->nb_sizes; k++) {
+			fab_format_size(j->sizes[k], size, sizeof(size));
+			text_add(t, " %s", size);
+		}
+		text_add(t, "\n    ranks");
+		for (k = 0; k < j->nranks; k++)
+			text_add(t, " %u:%s", k, s->nodes[s->hosts[j->hosts[k]].node].name);
+		text_add(t, "\n");
+	}
+	for (i = 0; i < s->nb_replays; i++) {
+		const struct fab_scn_replay *r = &s->replays[i];
+		char addr[64];
+
+		fab_format_duration(r->start_ps, d, sizeof(d));
+		text_add(t, "  replay %s  speed %g  start %s\n", r->path, r->speed, d);
+		for (k = 0; k < r->nb_map; k++) {
+			fab_scenario_format_addr(r->map[k].l3, &r->map[k].ip, addr, sizeof(addr));
+			text_add(t, "    %s -> %s\n", addr, s->nodes[s->hosts[r->map[k].host].node].name);
+		}
+	}
+}
+
 char *
 fab_scenario_format_topo(const struct fab_scenario *s)
 {
@@ -250,6 +305,8 @@ fab_scenario_format_topo(const struct fab_scenario *s)
 				s->nodes[s->hosts[f->dst].node].name, size, rate, d, f->dscp,
 				f->ecn != 0 ? "ect" : "not-ect", f->udp_sport);
 	}
+
+	print_jobs(&t, s);
 
 	fab_format_duration(s->run.sample_interval_ps, d, sizeof(d));
 	text_add(&t, "\nrun  %s time  %s  sample every %s\n",

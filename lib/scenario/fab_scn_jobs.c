@@ -19,6 +19,12 @@
 #include "fab_scn_priv.h"
 
 #define JOB_DEFAULT_DSCP 26
+/* lib/transport's and lib/gen's defaults, which come after this module. */
+#define NIC_DEFAULT_TIMEOUT 14
+#define NIC_DEFAULT_RETRY 7
+#define NIC_DEFAULT_ACK_EVERY 16
+#define NIC_DEFAULT_WINDOW (1u << 20)
+#define NIC_DEFAULT_OOO_WINDOW 256
 #define JOB_MAX_SIZES 64
 #define JOB_MAX_ITERS 100000
 #define JOB_MAX_BYTES (UINT64_C(1) << 40)
@@ -53,9 +59,14 @@ scn_parse_nic(struct scn_ctx *ctx, const struct fab_yaml_node *nic)
 	uint32_t v;
 	int ret;
 
+	/* The documented defaults (docs/config.md), written out so topo shows them. */
 	memset(c, 0, sizeof(*c));
 	snprintf(c->cc, sizeof(c->cc), "cc-dcqcn");
-	c->retry_cnt = 0xff;
+	c->timeout = NIC_DEFAULT_TIMEOUT;
+	c->retry_cnt = NIC_DEFAULT_RETRY;
+	c->ack_every = NIC_DEFAULT_ACK_EVERY;
+	c->window = NIC_DEFAULT_WINDOW;
+	c->ooo_window = NIC_DEFAULT_OOO_WINDOW;
 	c->cnp_dscp = 48;
 	ret = scn_section(ctx, nic, keys);
 	if (ret < 0 || nic == NULL)
@@ -79,11 +90,11 @@ scn_parse_nic(struct scn_ctx *ctx, const struct fab_yaml_node *nic)
 				sizeof(c->cc_args))
 			return fab_yaml_error(n, ctx->err, ctx->errlen, "too long");
 	}
-	v = 0;
+	v = c->timeout;
 	if ((ret = get_u32(ctx, nic, "timeout", 1, 31, &v)) < 0)
 		return ret;
 	c->timeout = (uint8_t)v;
-	v = 0xff;
+	v = c->retry_cnt;
 	if ((ret = get_u32(ctx, nic, "retry", 0, 7, &v)) < 0)
 		return ret;
 	c->retry_cnt = (uint8_t)v;

@@ -59,6 +59,35 @@ run 0 check "$ex/permutation.yaml"
 want="$ex/permutation.yaml: ok: permutation: 6 switches, 16 hosts, 24 links, 16 flows; ipv6 fd00::/48; virtual time for 2ms"
 [ "$(cat out)" = "$want" ] || fail "permutation.yaml: $(cat out)"
 
+run 0 check "$ex/allreduce.yaml"
+want="$ex/allreduce.yaml: ok: allreduce: 6 switches, 16 hosts, 24 links, 0 flows, 2 jobs; ipv4 10.0.0.0/8; virtual time until done"
+[ "$(cat out)" = "$want" ] || fail "allreduce.yaml: $(cat out)"
+run 0 topo "$ex/allreduce.yaml"
+# Round-robin placement: one rank per leaf in turn.
+grep -qF '    ranks 0:h1_1 1:h2_1 2:h3_1 3:h4_1 4:h1_2 5:h2_2' out || fail "allreduce topo: $(grep ranks out)"
+grep -qF '    sizes 1MB 4MB 16MB' out || fail "allreduce topo sizes: $(grep sizes out)"
+
+# Jobs that cannot run are refused at their place in the file.
+job_error() { # WHAT JOB_LINE EXPECTED_MESSAGE
+	printf '%s\n' 'scenario: { name: j }' \
+		'topology: { leaf_spine: { spines: 1, leaves: 2, hosts_per_leaf: 3 } }' \
+		'traffic:' '  jobs:' "$2" >job.yaml
+	run 1 check job.yaml
+	grep -qF -- "$3" err || fail "$1: $(cat err)"
+}
+job_error hd '    - { collective: all-reduce-hd, ranks: 6, size: 1MB }' \
+	'job.yaml:5:52: error: traffic.jobs[0].size:'
+job_error hd-why '    - { collective: all-reduce-hd, ranks: 6, size: 1MB }' 'power-of-two number of ranks'
+job_error pattern '    - { collective: all-mixup, size: 1MB }' \
+	"job.yaml:5:21: error: traffic.jobs[0].collective: unknown collective 'all-mixup'"
+job_error ranks '    - { collective: all-reduce, ranks: 9, size: 1MB }' \
+	'traffic.jobs[0].ranks:'
+job_error nosize '    - { collective: all-reduce }' 'a job needs size (bytes) or sizes'
+job_error twohosts '    - { collective: all-reduce, hosts: [h1_1, h1_1], size: 1MB }' \
+	"'h1_1' is listed twice"
+job_error switch '    - { collective: all-reduce, hosts: [h1_1, leaf1], size: 1MB }' \
+	"'leaf1' is a switch, not a host"
+
 # topo: a few lines that must be there, exactly.
 run 0 topo "$ex/incast.yaml"
 cp out incast.topo
