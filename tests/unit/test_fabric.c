@@ -879,6 +879,98 @@ test_auto_qpn_endless(void)
 	fab_fabric_free(fab);
 }
 
+
+/*
+ * A 2-rank ring all-reduce of 256 KiB over a chain of two switches, on the
+ * generator's QPs: frames conserved at every slice (ACKs included), the job
+ * done, each rank's bytes as the pattern says, nothing resent.
+ */
+static void
+test_job_chain(void)
+{
+	static const char *const names[] = { "s0", "s1" };
+	static const uint64_t size = 256 << 10;
+	struct fab_gen_nic_conf nic = { .cc = "cc-none", .mtu = 1024 };
+	struct fab_fabric_totals t;
+	struct fab_gen_size_result r;
+	struct fab_gen_host_stats hs;
+	struct fab_fabric *fab;
+	uint32_t hosts[2];
+	struct fab_gen_job_conf jc = {
+		.name = "ar",
+		.coll = { .pattern = FAB_COLL_ALLREDUCE_RING, .nranks = 2 },
+		.hosts = hosts, .nb_sizes = 1, .sizes = &size, .iters = 2,
+		.dscp = 26, .ecn = 2,
+	};
+	struct fab_gen *gen;
+	uint64_t until;
+	int h0, h1, ret = 1, g0;
+
+	fab = build_chain(2, names, false, 1 * US, &h0, &h1);
+	hosts[0] = (uint32_t)h0;
+	hosts[1] = (uint32_t)h1;
+	CU_ASSERT_EQUAL(fab_fabric_set_nic(fab, &nic), 0);
+	/* A rank on a switch is refused. */
+	hosts[1] = (uint32_t)fab_fabric_node_by_name(fab, "s0");
+	CU_ASSERT_EQUAL(fab_fabric_add_job(fab, &jc), -EINVAL);
+	CU_ASSERT(strstr(fab_fabric_error(fab), "not on a host") != NULL);
+	hosts[1] = (uint32_t)h1;
+	CU_ASSERT_EQUAL(fab_fabric_add_job(fab, &jc), 0);
+	for (until = 10 * US; ret == 1 && until < 100000 * US; until += 10 * US) {
+		ret = fab_fabric_run(fab, until);
+		CU_ASSERT_FATAL(ret >= 0);
+		check_conserved(fab, &t);
+	}
+	CU_ASSERT_EQUAL(ret, 0);
+	CU_ASSERT_EQUAL(t.in_flight, 0);
+	gen = fab_fabric_gen(fab);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(gen);
+	CU_ASSERT_TRUE(fab_gen_done(gen));
+	/* 2 ranks: each sends S/2 per step, 2 steps, 2 iterations. */
+	CU_ASSERT_EQUAL(fab_gen_rx_matrix(gen, 0, 0, 1), 2 * size);
+	CU_ASSERT_EQUAL(fab_gen_rx_matrix(gen, 0, 1, 0), 2 * size);
+	CU_ASSERT_EQUAL(fab_gen_size_result(gen, 0, 0, &r), 0);
+	CU_ASSERT_EQUAL(r.iters, 2);
+	CU_ASSERT_EQUAL(r.wrong, 0);
+	/* At least the wire time of S at 100G for 2(n-1)/n * S per rank. */
+	CU_ASSERT(r.time_ps > size * 8 * 10);
+	g0 = fab_fabric_gen_host(fab, h0);
+	CU_ASSERT(g0 >= 0);
+	CU_ASSERT_EQUAL(fab_fabric_gen_node(fab, (uint32_t)g0), h0);
+	CU_ASSERT_EQUAL(fab_gen_host_stats(gen, (uint32_t)g0, &hs), 0);
+	CU_ASSERT_EQUAL(hs.rx_data_bytes, 2 * size);
+	CU_ASSERT_EQUAL(hs.retx_pkts, 0);
+	CU_ASSERT(hs.tx_acks > 0 && hs.rx_acks > 0);
+	CU_ASSERT_EQUAL(fab_fabric_gen_host(fab, fab_fabric_node_by_name(fab, "s1")), -EINVAL);
+	fab_fabric_free(fab);
+}
+
+/* Replays are checked when added; a bad file fails at start, with its name. */
+static void
+test_replay_invalid(void)
+{
+	static const char *const names[] = { "s0" };
+	struct fab_replay_map map[2];
+	struct fab_replay_conf rc = { .path = "/nonexistent.pcap", .speed = 1, .nb_map = 2,
+		.map = map };
+	struct fab_fabric *fab;
+	int h0, h1;
+
+	fab = build_chain(1, names, false, 1 * US, &h0, &h1);
+	map[0] = (struct fab_replay_map){ .l3 = FAB_L3_IPV4, .host = h0 };
+	map[1] = (struct fab_replay_map){ .l3 = FAB_L3_IPV4, .host = h1 };
+	rc.speed = 0;
+	CU_ASSERT_EQUAL(fab_fabric_add_replay(fab, &rc), -EINVAL);
+	rc.speed = 1;
+	map[1].host = fab_fabric_node_by_name(fab, "s0");
+	CU_ASSERT_EQUAL(fab_fabric_add_replay(fab, &rc), -EINVAL);
+	map[1].host = h1;
+	CU_ASSERT_EQUAL(fab_fabric_add_replay(fab, &rc), 0);
+	CU_ASSERT(fab_fabric_start(fab) < 0);
+	CU_ASSERT(strstr(fab_fabric_error(fab), "/nonexistent.pcap") != NULL);
+	fab_fabric_free(fab);
+}
+
 int
 fab_suite_fabric(void)
 {
@@ -900,5 +992,7 @@ fab_suite_fabric(void)
 	FAB_ADD_TEST(s, test_incast_pfc_conserves);
 	FAB_ADD_TEST(s, test_incast_lossy_drops_conserves);
 	FAB_ADD_TEST(s, test_determinism);
+	FAB_ADD_TEST(s, test_job_chain);
+	FAB_ADD_TEST(s, test_replay_invalid);
 	return 0;
 }
