@@ -75,6 +75,14 @@ def load(d, S=S):
     # 2(n-1) steps of n transfers, one row each in flows.csv.
     xfers = [r for r in csv.DictReader(open(d + "/flows.csv")) if r["job"] == "ar"]
     assert len(xfers) == 2 * (N - 1) * N, len(xfers)
+    # Each rank's k-th send starts only after its (k-1)-th receive has arrived
+    # (the ring's dependency), read from the transfers' own times.
+    for rank in range(N):
+        sends = sorted(int(x["start_ns"]) for x in xfers if int(x["src_rank"]) == rank)
+        recvs = sorted(int(x["last_ns"]) for x in xfers if int(x["dst_rank"]) == rank)
+        assert len(sends) == len(recvs) == 2 * (N - 1), (rank, len(sends), len(recvs))
+        for k in range(1, len(sends)):
+            assert sends[k] >= recvs[k - 1], (d, rank, k, sends[k], recvs[k - 1])
     return s, c, t
 
 s, nb, t = load("nb")
