@@ -16,6 +16,7 @@
 
 #include <rte_errno.h>
 
+#include "fab_err.h"
 #include "fab_cc.h"
 
 struct fab_cc {
@@ -25,17 +26,6 @@ struct fab_cc {
 	struct fab_plugin *plugin;
 };
 
-static void __rte_format_printf(3, 4)
-set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err == NULL || errlen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
 
 struct fab_cc *
 fab_cc_create(const char *name, const char *plugin_path,
@@ -47,13 +37,13 @@ fab_cc_create(const char *name, const char *plugin_path,
 	if (err != NULL && errlen > 0)
 		err[0] = '\0';
 	if (name == NULL || conf == NULL) {
-		set_err(err, errlen, "congestion control: no plugin name or no configuration");
+		fab_set_err(err, errlen, "congestion control: no plugin name or no configuration");
 		rte_errno = EINVAL;
 		return NULL;
 	}
 	cc = calloc(1, sizeof(*cc));
 	if (cc == NULL) {
-		set_err(err, errlen, "congestion control %s: out of memory", name);
+		fab_set_err(err, errlen, "congestion control %s: out of memory", name);
 		rte_errno = ENOMEM;
 		return NULL;
 	}
@@ -67,7 +57,7 @@ fab_cc_create(const char *name, const char *plugin_path,
 		c.host = fab_plugin_host_default();
 	cc->state = cc->ops->create(&c);
 	if (cc->state == NULL) {
-		set_err(err, errlen,
+		fab_set_err(err, errlen,
 			"congestion control %s refused its configuration (line rate %" PRIu64
 			" bps, args '%s'); the log says why", name, conf->line_rate_bps,
 			conf->args != NULL ? conf->args : "");

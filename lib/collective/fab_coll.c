@@ -16,23 +16,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fab_err.h"
 #include "fab_coll_priv.h"
 
 /* NCCL's default chunk for the simple protocol is in this range; 512 KiB
  * keeps a 1 GiB tree all-reduce at a few thousand transfers per edge. */
 #define FAB_COLL_DEFAULT_CHUNK (UINT64_C(512) * 1024)
 
-static void
-set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err == NULL || errlen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
 
 /* a * b, saturating at UINT64_MAX: bounds only need to compare. */
 static uint64_t
@@ -119,31 +109,31 @@ check_conf(const struct fab_coll_conf *cf, char *err, size_t errlen)
 	const char *name = fab_coll_pattern_name(cf->pattern);
 
 	if (name == NULL) {
-		set_err(err, errlen, "unknown collective pattern %d", (int)cf->pattern);
+		fab_set_err(err, errlen, "unknown collective pattern %d", (int)cf->pattern);
 		return -EINVAL;
 	}
 	if (cf->nranks < 2 || cf->nranks > FAB_COLL_MAX_RANKS) {
-		set_err(err, errlen, "%s: nranks %" PRIu32 " outside 2..%u",
+		fab_set_err(err, errlen, "%s: nranks %" PRIu32 " outside 2..%u",
 			name, cf->nranks, FAB_COLL_MAX_RANKS);
 		return -EINVAL;
 	}
 	if (cf->bytes == 0) {
-		set_err(err, errlen, "%s: bytes must be at least 1", name);
+		fab_set_err(err, errlen, "%s: bytes must be at least 1", name);
 		return -EINVAL;
 	}
 	if (cf->root >= cf->nranks) {
-		set_err(err, errlen, "%s: root %" PRIu32 " is not a rank (nranks %" PRIu32 ")",
+		fab_set_err(err, errlen, "%s: root %" PRIu32 " is not a rank (nranks %" PRIu32 ")",
 			name, cf->root, cf->nranks);
 		return -EINVAL;
 	}
 	if (cf->channels > FAB_COLL_MAX_CHANNELS) {
-		set_err(err, errlen, "%s: %" PRIu32 " channels, at most %u",
+		fab_set_err(err, errlen, "%s: %" PRIu32 " channels, at most %u",
 			name, cf->channels, FAB_COLL_MAX_CHANNELS);
 		return -EINVAL;
 	}
 	if (cf->pattern == FAB_COLL_ALLREDUCE_HD &&
 			(cf->nranks & (cf->nranks - 1)) != 0) {
-		set_err(err, errlen, "%s: halving-doubling needs a power-of-two number "
+		fab_set_err(err, errlen, "%s: halving-doubling needs a power-of-two number "
 			"of ranks, got %" PRIu32 " (use all-reduce-ring or all-reduce-tree)",
 			name, cf->nranks);
 		return -EINVAL;
@@ -267,7 +257,7 @@ fab_coll_create(const struct fab_coll_conf *conf, char *err, size_t errlen)
 	int rc;
 
 	if (conf == NULL) {
-		set_err(err, errlen, "no collective configuration");
+		fab_set_err(err, errlen, "no collective configuration");
 		errno = EINVAL;
 		return NULL;
 	}
@@ -278,7 +268,7 @@ fab_coll_create(const struct fab_coll_conf *conf, char *err, size_t errlen)
 	}
 	c = calloc(1, sizeof(*c));
 	if (c == NULL) {
-		set_err(err, errlen, "out of memory");
+		fab_set_err(err, errlen, "out of memory");
 		errno = ENOMEM;
 		return NULL;
 	}
@@ -290,7 +280,7 @@ fab_coll_create(const struct fab_coll_conf *conf, char *err, size_t errlen)
 
 	bounds(&c->conf, &max_x, &max_d);
 	if (max_x > FAB_COLL_MAX_XFERS || max_d > FAB_COLL_MAX_DEPS) {
-		set_err(err, errlen, "%s on %" PRIu32 " ranks would make up to %" PRIu64
+		fab_set_err(err, errlen, "%s on %" PRIu32 " ranks would make up to %" PRIu64
 			" transfers and %" PRIu64 " dependencies, above the limits of %"
 			PRIu32 " and %" PRIu64 " (fewer ranks or channels, larger chunk_bytes)",
 			fab_coll_pattern_name(c->conf.pattern), c->conf.nranks,
@@ -304,14 +294,14 @@ fab_coll_create(const struct fab_coll_conf *conf, char *err, size_t errlen)
 	c->vmap = malloc(sizeof(*c->vmap) * (max_x > 0 ? max_x : 1));
 	c->dep_pool = malloc(sizeof(*c->dep_pool) * (max_d > 0 ? max_d : 1));
 	if (c->xfers == NULL || c->vmap == NULL || c->dep_pool == NULL) {
-		set_err(err, errlen, "out of memory for %" PRIu64 " transfers", max_x);
+		fab_set_err(err, errlen, "out of memory for %" PRIu64 " transfers", max_x);
 		rc = -ENOMEM;
 		goto fail;
 	}
 
 	rc = build(c);
 	if (rc < 0) {
-		set_err(err, errlen, "%s: cannot build the transfers: %s",
+		fab_set_err(err, errlen, "%s: cannot build the transfers: %s",
 			fab_coll_pattern_name(c->conf.pattern), strerror(-rc));
 		goto fail;
 	}
@@ -332,7 +322,7 @@ fab_coll_create(const struct fab_coll_conf *conf, char *err, size_t errlen)
 			c->xfers[i].deps = NULL;
 	rc = build_edges(c);
 	if (rc < 0) {
-		set_err(err, errlen, "out of memory");
+		fab_set_err(err, errlen, "out of memory");
 		goto fail;
 	}
 	return c;

@@ -19,6 +19,7 @@
 #include <rte_errno.h>
 #include <rte_log.h>
 
+#include "fab_err.h"
 #include "fab_plugin_private.h"
 
 struct fab_plugin {
@@ -33,17 +34,6 @@ struct fab_plugin {
  */
 #define DESC_MIN_SIZE sizeof(struct fab_plugin_desc)
 
-static void __rte_format_printf(3, 4)
-set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err == NULL || errlen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
 
 const char *
 fab_plugin_kind_name(enum fab_plugin_kind kind)
@@ -136,7 +126,7 @@ check_desc(const struct fab_plugin_desc *desc, const char *label,
 {
 	if (desc->abi_major != FAB_PLUGIN_ABI_MAJOR ||
 			desc->abi_minor > FAB_PLUGIN_ABI_MINOR) {
-		set_err(err, errlen, "plugin %s: ABI %u.%u, rocefab supports %u.%u%s",
+		fab_set_err(err, errlen, "plugin %s: ABI %u.%u, rocefab supports %u.%u%s",
 			label, desc->abi_major, desc->abi_minor,
 			FAB_PLUGIN_ABI_MAJOR, FAB_PLUGIN_ABI_MINOR,
 			desc->abi_major == FAB_PLUGIN_ABI_MAJOR ?
@@ -145,33 +135,33 @@ check_desc(const struct fab_plugin_desc *desc, const char *label,
 		return -ENOTSUP;
 	}
 	if (desc->size < DESC_MIN_SIZE) {
-		set_err(err, errlen,
+		fab_set_err(err, errlen,
 			"plugin %s: descriptor of %u bytes, ABI %u.%u needs at least %zu",
 			label, desc->size, desc->abi_major, desc->abi_minor,
 			DESC_MIN_SIZE);
 		return -ENOEXEC;
 	}
 	if (desc->name == NULL || !name_valid(desc->name) || desc->version == NULL) {
-		set_err(err, errlen, "plugin %s: descriptor has no valid name or version",
+		fab_set_err(err, errlen, "plugin %s: descriptor has no valid name or version",
 			label);
 		return -ENOEXEC;
 	}
 	if (expect_name != NULL && strcmp(desc->name, expect_name) != 0) {
-		set_err(err, errlen, "plugin %s: the file declares the name '%s'",
+		fab_set_err(err, errlen, "plugin %s: the file declares the name '%s'",
 			label, desc->name);
 		return -ENOEXEC;
 	}
 	if (!kind_valid(desc->kind)) {
-		set_err(err, errlen, "plugin %s: unknown kind %u", label, desc->kind);
+		fab_set_err(err, errlen, "plugin %s: unknown kind %u", label, desc->kind);
 		return -ENOEXEC;
 	}
 	if (desc->kind != (uint32_t)kind) {
-		set_err(err, errlen, "plugin %s is %s plugin, but %s plugin is needed here",
+		fab_set_err(err, errlen, "plugin %s is %s plugin, but %s plugin is needed here",
 			label, kind_phrase(desc->kind), kind_phrase(kind));
 		return -EINVAL;
 	}
 	if (!ops_complete(desc)) {
-		set_err(err, errlen, "plugin %s: its %s ops table is incomplete",
+		fab_set_err(err, errlen, "plugin %s: its %s ops table is incomplete",
 			label, fab_plugin_kind_name(desc->kind));
 		return -ENOEXEC;
 	}
@@ -208,7 +198,7 @@ try_dir(const char *name, const char *dir, size_t dir_len, char *out, size_t out
 	n = snprintf(out, outlen, "%.*s/" FAB_PLUGIN_FILE_PREFIX "%s.so",
 		(int)dir_len, dir, name);
 	if (n < 0 || (size_t)n >= outlen) {
-		set_err(err, errlen, "plugin %s: path too long in '%.*s'",
+		fab_set_err(err, errlen, "plugin %s: path too long in '%.*s'",
 			name, (int)dir_len, dir);
 		return -ENAMETOOLONG;
 	}
@@ -218,7 +208,7 @@ try_dir(const char *name, const char *dir, size_t dir_len, char *out, size_t out
 static void
 set_not_found(const char *name, const char *where, char *err, size_t errlen)
 {
-	set_err(err, errlen,
+	fab_set_err(err, errlen,
 		"plugin %s not found: not built in, and no " FAB_PLUGIN_FILE_PREFIX
 		"%s.so in the plugin path '%s'", name, name, where);
 }
@@ -288,26 +278,26 @@ load_file(const char *path, const char *label, const char *expect_name,
 	int ret;
 
 	if (stat(path, &st) != 0) {
-		set_err(err, errlen, "plugin %s: cannot open %s: %s", label, path,
+		fab_set_err(err, errlen, "plugin %s: cannot open %s: %s", label, path,
 			strerror(errno));
 		rte_errno = ENOENT;
 		return NULL;
 	}
 	if (!S_ISREG(st.st_mode)) {
-		set_err(err, errlen, "plugin %s: %s is not a regular file", label, path);
+		fab_set_err(err, errlen, "plugin %s: %s is not a regular file", label, path);
 		rte_errno = ELIBBAD;
 		return NULL;
 	}
 	dl = dlopen(path, RTLD_NOW | RTLD_LOCAL);
 	if (dl == NULL) {
-		set_err(err, errlen, "plugin %s: cannot load %s: %s", label, path,
+		fab_set_err(err, errlen, "plugin %s: cannot load %s: %s", label, path,
 			dlerror());
 		rte_errno = ELIBBAD;
 		return NULL;
 	}
 	desc = dlsym(dl, FAB_PLUGIN_SYMBOL);
 	if (desc == NULL) {
-		set_err(err, errlen,
+		fab_set_err(err, errlen,
 			"plugin %s: %s exports no " FAB_PLUGIN_SYMBOL
 			" (not a rocefab plugin?)", label, path);
 		ret = -ENOEXEC;
@@ -318,7 +308,7 @@ load_file(const char *path, const char *label, const char *expect_name,
 		goto fail_close;
 	p = handle_new(desc, dl, path);
 	if (p == NULL) {
-		set_err(err, errlen, "plugin %s: out of memory", label);
+		fab_set_err(err, errlen, "plugin %s: out of memory", label);
 		ret = -ENOMEM;
 		goto fail_close;
 	}
@@ -349,12 +339,12 @@ load_prologue(const char *name_or_path, enum fab_plugin_kind kind,
 	if (err != NULL && errlen > 0)
 		err[0] = '\0';
 	if (name_or_path == NULL || name_or_path[0] == '\0') {
-		set_err(err, errlen, "no plugin named");
+		fab_set_err(err, errlen, "no plugin named");
 		rte_errno = EINVAL;
 		return 1;
 	}
 	if (!kind_valid(kind)) {
-		set_err(err, errlen, "plugin %s: unknown kind %d asked for",
+		fab_set_err(err, errlen, "plugin %s: unknown kind %d asked for",
 			name_or_path, (int)kind);
 		rte_errno = EINVAL;
 		return 1;
@@ -364,7 +354,7 @@ load_prologue(const char *name_or_path, enum fab_plugin_kind kind,
 		return 1;
 	}
 	if (!name_valid(name_or_path)) {
-		set_err(err, errlen,
+		fab_set_err(err, errlen,
 			"plugin name '%s' is not valid: use letters, digits, '-', '_' and '.'"
 			" (at most %d), or give a path with a '/'",
 			name_or_path, FAB_PLUGIN_NAME_MAX);
@@ -381,7 +371,7 @@ load_prologue(const char *name_or_path, enum fab_plugin_kind kind,
 	}
 	*out = handle_new(builtin, NULL, "built-in");
 	if (*out == NULL) {
-		set_err(err, errlen, "plugin %s: out of memory", name_or_path);
+		fab_set_err(err, errlen, "plugin %s: out of memory", name_or_path);
 		rte_errno = ENOMEM;
 	}
 	return 1;

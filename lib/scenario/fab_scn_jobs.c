@@ -112,26 +112,6 @@ scn_parse_nic(struct scn_ctx *ctx, const struct fab_yaml_node *nic)
 	return 0;
 }
 
-static int
-job_host(struct scn_ctx *ctx, const struct fab_yaml_node *n, uint32_t *out)
-{
-	const struct fab_scenario *s = ctx->s;
-	const char *name;
-	int ret, idx;
-
-	ret = fab_yaml_get_str(n, &name, ctx->err, ctx->errlen);
-	if (ret < 0)
-		return ret;
-	idx = fab_scenario_node_by_name(s, name);
-	if (idx < 0)
-		return fab_yaml_error(n, ctx->err, ctx->errlen, "unknown host '%s'", name);
-	if (s->nodes[idx].kind != FAB_SCN_HOST)
-		return fab_yaml_error(n, ctx->err, ctx->errlen, "'%s' is a switch, not a host",
-				name);
-	*out = s->nodes[idx].index;
-	return 0;
-}
-
 /* Ranks on hosts: listed, leaf by leaf, or round robin across the switches hosts hang on. */
 static int
 place_ranks(struct scn_ctx *ctx, const struct fab_yaml_node *def, struct fab_scn_job *j,
@@ -146,7 +126,7 @@ place_ranks(struct scn_ctx *ctx, const struct fab_yaml_node *def, struct fab_scn
 		return scn_nomem(ctx, def);
 	if (j->placement == FAB_SCN_PLACE_LIST) {
 		for (i = 0; i < j->nranks; i++) {
-			ret = job_host(ctx, hosts->items[i], &j->hosts[i]);
+			ret = scn_get_host(ctx, hosts->items[i], &j->hosts[i]);
 			if (ret < 0)
 				return ret;
 			for (k = 0; k < i; k++)

@@ -119,6 +119,7 @@ int scn_build_addresses(struct scn_ctx *ctx);
 int scn_build_switches(struct scn_ctx *ctx);
 int scn_parse_traffic(struct scn_ctx *ctx);
 int scn_parse_run(struct scn_ctx *ctx);
+int scn_get_host(struct scn_ctx *ctx, const struct fab_yaml_node *n, uint32_t *out);
 int scn_parse_nic(struct scn_ctx *ctx, const struct fab_yaml_node *nic);
 int scn_parse_jobs(struct scn_ctx *ctx, const struct fab_yaml_node *jobs);
 int scn_parse_replays(struct scn_ctx *ctx, const struct fab_yaml_node *replay);

@@ -60,9 +60,9 @@ add_flow(struct scn_ctx *ctx, const struct fab_yaml_node *def)
 	return f;
 }
 
-/* The host a flow names, as an index into hosts. */
-static int
-get_host(struct scn_ctx *ctx, const struct fab_yaml_node *n, uint32_t *out)
+/* The host a flow or a job names, as an index into hosts. */
+int
+scn_get_host(struct scn_ctx *ctx, const struct fab_yaml_node *n, uint32_t *out)
 {
 	const struct fab_scenario *s = ctx->s;
 	const char *name;
@@ -170,9 +170,9 @@ parse_flow(struct scn_ctx *ctx, const struct fab_yaml_node *def)
 	if (from == NULL || to == NULL)
 		return fab_yaml_error(def, ctx->err, ctx->errlen,
 				"a flow needs from and to (hosts)");
-	ret = get_host(ctx, from, &src);
+	ret = scn_get_host(ctx, from, &src);
 	if (ret == 0)
-		ret = get_host(ctx, to, &dst);
+		ret = scn_get_host(ctx, to, &dst);
 	if (ret < 0)
 		return ret;
 	if (src == dst)
@@ -251,7 +251,7 @@ parse_incast(struct scn_ctx *ctx, const struct fab_yaml_node *def)
 	to = scn_get(def, "to");
 	if (to == NULL)
 		return fab_yaml_error(def, ctx->err, ctx->errlen, "an incast needs to (a host)");
-	ret = get_host(ctx, to, &dst);
+	ret = scn_get_host(ctx, to, &dst);
 	if (ret < 0)
 		return ret;
 	from = scn_get(def, "from");
@@ -279,7 +279,7 @@ parse_incast(struct scn_ctx *ctx, const struct fab_yaml_node *def)
 		for (i = 0; i < from->count && ret == 0; i++) {
 			uint32_t src;
 
-			ret = get_host(ctx, from->items[i], &src);
+			ret = scn_get_host(ctx, from->items[i], &src);
 			if (ret < 0)
 				break;
 			if (src == dst)
