@@ -23,6 +23,12 @@ cd "$work"
 
 run 0 run "$src/tests/integration/gen/lossy-incast.yaml" --out lossy --quiet
 check_summary lossy
+# The same over IPv6: the generator's frames, ACKs and NAKs in the other family.
+sed 's/^traffic:/addressing: { family: ipv6 }\ntraffic:/' \
+	"$src/tests/integration/gen/lossy-incast.yaml" >lossy6.yaml
+grep -q 'family: ipv6' lossy6.yaml || fail "sed did not apply"
+run 0 run lossy6.yaml --out lossy6 --quiet
+check_summary lossy6
 
 python3 - <<'PY' || fail "see above"
 import csv, json
@@ -43,6 +49,12 @@ assert c["iters"] == 1 and c["wrong"] == 0, c
 rows = [r for r in csv.DictReader(open("lossy/flows.csv")) if r["job"] == "incast"]
 assert len(rows) == 4 and all(r["status"] == "0" for r in rows), rows
 assert sum(int(r["retx_pkts"]) for r in rows) == t["retransmits"], rows
+s6 = json.load(open("lossy6/summary.json"))
+t6 = s6["totals"]
+assert t6["jobs_done"] == 1 and t6["drops"] > 0 and t6["retransmits"] > 0, t6
+h6 = {h["name"]: h for h in s6["hosts"]}
+assert h6["h2_1"]["rx_data_bytes"] == 4 * 4 * 1024 * 1024, h6["h2_1"]
+assert all(h["rx_bad_payload"] == 0 and h["rx_bad_icrc"] == 0 for h in s6["hosts"])
 PY
 
 # Too few retries for this loss: QPs give up, the job stays unfinished.

@@ -311,6 +311,23 @@ run_pattern(enum fab_coll_pattern p, uint32_t n, uint32_t channels)
 		retx += st.retx_pkts;
 	}
 	CU_ASSERT_EQUAL(retx, 0);
+	/* Each channel of a pair is its own QP with its own UDP source port. */
+	if (channels > 1) {
+		const struct fab_gen_flow *fl;
+		uint32_t nb, i, k, seen = 0;
+		uint16_t ports[FAB_COLL_MAX_CHANNELS];
+
+		fl = fab_gen_flows(x.gen[0], &nb);
+		for (i = 0; i < nb; i++) {
+			if (fl[i].src_rank != 0 || fl[i].dst_rank != 1)
+				continue;
+			for (k = 0; k < seen && ports[k] != fl[i].sport; k++)
+				;
+			if (k == seen && seen < FAB_COLL_MAX_CHANNELS)
+				ports[seen++] = fl[i].sport;
+		}
+		CU_ASSERT_EQUAL(seen, channels);
+	}
 	for (h = 0; h < 2; h++) {
 		struct fab_gen_size_result r;
 
