@@ -67,6 +67,9 @@ run 0 topo "$ex/allreduce.yaml"
 grep -qF '    ranks 0:h1_1 1:h2_1 2:h3_1 3:h4_1 4:h1_2 5:h2_2' out || fail "allreduce topo: $(grep ranks out)"
 grep -qF '    sizes 1MB 4MB 16MB' out || fail "allreduce topo sizes: $(grep sizes out)"
 
+run 0 check "$ex/dcqcn-join.yaml"
+grep -qF 'dcqcn-join: 3 switches, 4 hosts, 6 links, 0 flows, 2 jobs' out || fail "dcqcn-join.yaml: $(cat out)"
+
 # Jobs that cannot run are refused at their place in the file.
 job_error() { # WHAT JOB_LINE EXPECTED_MESSAGE
 	printf '%s\n' 'scenario: { name: j }' \
