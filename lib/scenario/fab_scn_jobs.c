@@ -27,6 +27,8 @@
 #define NIC_DEFAULT_OOO_WINDOW 256
 #define JOB_MAX_SIZES 64
 #define JOB_MAX_ITERS 100000
+/* Rounds (sizes x (warmup + iters)) of one job: each keeps a little state for the results. */
+#define JOB_MAX_ROUNDS (1u << 20)
 #define JOB_MAX_BYTES (UINT64_C(1) << 40)
 #define JOB_MAX_TIME_PS (UINT64_C(3600) * 1000000000000)
 
@@ -351,8 +353,13 @@ parse_job(struct scn_ctx *ctx, const struct fab_yaml_node *def, uint32_t index)
 			(ret = fab_yaml_get_u64(n, 0, UINT64_MAX, &j->seed, ctx->err,
 				ctx->errlen)) < 0)
 		return ret;
-	if ((ret = parse_sizes(ctx, def, j)) < 0 ||
-			(ret = place_ranks(ctx, def, j, hosts)) < 0)
+	if ((ret = parse_sizes(ctx, def, j)) < 0)
+		return ret;
+	if ((uint64_t)j->nb_sizes * (j->warmup + j->iters) > JOB_MAX_ROUNDS)
+		return fab_yaml_error(def, ctx->err, ctx->errlen,
+				"%u sizes x (%u warm-up + %u iterations) is more than %u rounds",
+				j->nb_sizes, j->warmup, j->iters, JOB_MAX_ROUNDS);
+	if ((ret = place_ranks(ctx, def, j, hosts)) < 0)
 		return ret;
 	return check_collective(ctx, def, j);
 }

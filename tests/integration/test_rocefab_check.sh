@@ -88,6 +88,8 @@ job_error ranks '    - { collective: all-reduce, ranks: 9, size: 1MB }' \
 job_error nosize '    - { collective: all-reduce }' 'a job needs size (bytes) or sizes'
 job_error twohosts '    - { collective: all-reduce, hosts: [h1_1, h1_1], size: 1MB }' \
 	"'h1_1' is listed twice"
+job_error rounds '    - { collective: all-reduce, sizes: { min: 1, max: 64, step: 1 }, iters: 100000 }' \
+	'is more than 1048576 rounds'
 job_error switch '    - { collective: all-reduce, hosts: [h1_1, leaf1], size: 1MB }' \
 	"'leaf1' is a switch, not a host"
 
