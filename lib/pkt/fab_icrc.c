@@ -74,21 +74,88 @@ icrc_layout(const struct fab_pkt_meta *mt, struct icrc_layout *L)
 	add_mask(L, (uint32_t)mt->bth_off + 4, 0xff); /* FECN, BECN, reserved */
 }
 
-/* CRC of [start, stop) of a contiguous buffer whose masked bytes lie inside it. */
-static uint32_t
-icrc_flat(uint8_t *base, const struct icrc_layout *L, uint32_t stop)
-{
-	uint8_t saved[ICRC_MAX_MASKED];
-	uint32_t crc;
-	uint8_t i;
+/*
+ * The same masks as icrc_layout(), as at most four 8-byte words (OR masks
+ * in memory order): the LRH stand-in, the variant IP bytes (one word for
+ * IPv6, two for IPv4) and the UDP checksum with the BTH's byte 4. Saving,
+ * masking and restoring four words instead of sixteen bytes is what a
+ * generator pays per frame.
+ */
+struct icrc_words {
+	uint32_t start;
+	uint32_t end;
+	uint32_t n;
+	uint32_t off[5];
+	uint64_t ones[5];
+};
 
-	for (i = 0; i < L->n; i++) {
-		saved[i] = base[L->off[i]];
-		base[L->off[i]] |= L->ones[i];
+/* @p v at byte @p i of an 8-byte word as it lies in memory. */
+static inline uint64_t
+byte_in_word(unsigned int i, uint8_t v)
+{
+#if RTE_BYTE_ORDER == RTE_LITTLE_ENDIAN
+	return (uint64_t)v << (8 * i);
+#else
+	return (uint64_t)v << (8 * (7 - i));
+#endif
+}
+
+static inline void
+add_word(struct icrc_words *W, uint32_t off, uint64_t ones)
+{
+	W->off[W->n] = off;
+	W->ones[W->n] = ones;
+	W->n++;
+}
+
+static void
+icrc_words(const struct fab_pkt_meta *mt, struct icrc_words *W)
+{
+	uint32_t l3 = mt->l3_off, udp_ck = (uint32_t)mt->l4_off + 6;
+	uint32_t bth4 = (uint32_t)mt->bth_off + 4;
+
+	W->n = 0;
+	W->start = l3 - 8;
+	W->end = fab_pkt_icrc_off(mt);
+	add_word(W, W->start, UINT64_MAX);
+	if (mt->l3 == FAB_L3_IPV4) {
+		add_word(W, l3, byte_in_word(1, 0xff));   /* TOS */
+		add_word(W, l3 + 8, byte_in_word(0, 0xff) | /* TTL */
+			byte_in_word(2, 0xff) | byte_in_word(3, 0xff)); /* checksum */
+	} else {
+		add_word(W, l3, byte_in_word(0, 0x0f) | byte_in_word(1, 0xff) |
+			byte_in_word(2, 0xff) | byte_in_word(3, 0xff) |
+			byte_in_word(7, 0xff));
 	}
-	crc = fab_crc32(base + L->start, stop - L->start);
-	for (i = L->n; i-- > 0;)
-		base[L->off[i]] = saved[i];
+	/* The BTH follows the UDP header: its byte 4 is 6 bytes past the checksum. */
+	if (bth4 >= udp_ck && bth4 - udp_ck < 8) {
+		add_word(W, udp_ck, byte_in_word(0, 0xff) | byte_in_word(1, 0xff) |
+			byte_in_word((unsigned int)(bth4 - udp_ck), 0xff));
+	} else {
+		add_word(W, udp_ck, byte_in_word(0, 0xff) | byte_in_word(1, 0xff));
+		add_word(W, bth4, byte_in_word(0, 0xff));
+	}
+}
+
+/*
+ * CRC of [start, stop) of a contiguous buffer whose masked words lie inside
+ * it. The words are restored in reverse order, so overlapping words (none
+ * in the layouts above) would still come back intact.
+ */
+static uint32_t
+icrc_flat(uint8_t *base, const struct icrc_words *W, uint32_t stop)
+{
+	uint64_t saved[RTE_DIM(W->off)], v;
+	uint32_t crc, i;
+
+	for (i = 0; i < W->n; i++) {
+		memcpy(&saved[i], base + W->off[i], 8);
+		v = saved[i] | W->ones[i];
+		memcpy(base + W->off[i], &v, 8);
+	}
+	crc = fab_crc32(base + W->start, stop - W->start);
+	for (i = W->n; i-- > 0;)
+		memcpy(base + W->off[i], &saved[i], 8);
 	return crc;
 }
 
@@ -128,22 +195,27 @@ icrc_applicable(const struct fab_pkt_meta *mt)
 uint32_t
 fab_icrc_compute(struct rte_mbuf *m, const struct fab_pkt_meta *meta)
 {
+	struct icrc_words W;
 	struct icrc_layout L;
 	const struct rte_mbuf *seg;
 	uint32_t crc, off;
 
 	if (!icrc_applicable(meta))
 		return 0;
-	icrc_layout(meta, &L);
-	if (L.end > rte_pktmbuf_pkt_len(m))
+	icrc_words(meta, &W);
+	if (W.end > rte_pktmbuf_pkt_len(m))
 		return 0;
-	if (m->data_len < L.hdr_end)
+	/* Every masked word must lie in the first segment for the fast path. */
+	if (m->data_len < (uint32_t)meta->bth_off + FAB_BTH_LEN ||
+			m->data_len < W.off[W.n - 1] + 8) {
+		icrc_layout(meta, &L);
 		return icrc_slow(m, &L);
+	}
 
-	off = RTE_MIN((uint32_t)m->data_len, L.end);
-	crc = icrc_flat(rte_pktmbuf_mtod(m, uint8_t *), &L, off);
-	for (seg = m->next; seg != NULL && off < L.end; seg = seg->next) {
-		uint32_t n = RTE_MIN((uint32_t)seg->data_len, L.end - off);
+	off = RTE_MIN((uint32_t)m->data_len, W.end);
+	crc = icrc_flat(rte_pktmbuf_mtod(m, uint8_t *), &W, off);
+	for (seg = m->next; seg != NULL && off < W.end; seg = seg->next) {
+		uint32_t n = RTE_MIN((uint32_t)seg->data_len, W.end - off);
 
 		crc = fab_crc32_combine(crc,
 			fab_crc32(rte_pktmbuf_mtod(seg, const void *), n), n);
@@ -199,12 +271,12 @@ fab_icrc_verify(struct rte_mbuf *m, const struct fab_pkt_meta *meta)
 uint32_t
 fab_icrc_compute_buf(void *frame, const struct fab_pkt_meta *meta)
 {
-	struct icrc_layout L;
+	struct icrc_words W;
 
 	if (!icrc_applicable(meta))
 		return 0;
-	icrc_layout(meta, &L);
-	return icrc_flat(frame, &L, L.end);
+	icrc_words(meta, &W);
+	return icrc_flat(frame, &W, W.end);
 }
 
 void
