@@ -6,7 +6,7 @@
 # drop, the QPs retransmit (NAKs and timeouts), the collective still
 # completes, and every byte arrives exactly once with its payload verified
 # by the receivers (a wrong byte would count in rx_bad_payload and #wrong).
-# Then the same run with a one-retry QP budget and a tiny timeout shows the
+# The run is deterministic (twice, identical outputs). Then the same run with a one-retry QP budget and a tiny timeout shows the
 # error path: the job cannot finish, QP errors are counted, and rocefab
 # still exits 0 with the figures.
 #
@@ -23,6 +23,9 @@ cd "$work"
 
 run 0 run "$src/tests/integration/gen/lossy-incast.yaml" --out lossy --quiet
 check_summary lossy
+# Drops, NAKs and timeouts included, one seed gives one run: byte for byte.
+run 0 run "$src/tests/integration/gen/lossy-incast.yaml" --out lossy-again --quiet
+same_run lossy lossy-again
 # The same over IPv6: the generator's frames, ACKs and NAKs in the other family.
 sed 's/^traffic:/addressing: { family: ipv6 }\ntraffic:/' \
 	"$src/tests/integration/gen/lossy-incast.yaml" >lossy6.yaml
