@@ -15,6 +15,7 @@
 
 #include <rte_errno.h>
 #include <rte_mbuf.h>
+#include <rte_mbuf_pool_ops.h>
 
 #include "fab_fabric_private.h"
 
@@ -81,6 +82,40 @@ check_topology(struct fab_fabric *fab)
 	return 0;
 }
 
+/*
+ * The frame pool. In-process links never DMA, so objects need no
+ * IO-contiguous memory: without that flag a mempool on 4 KB pages (no
+ * hugepages) keeps each object within one page or rounds it up to whole
+ * pages, and a 4 KB RoCE frame's mbuf takes 8 KB. Packed, it takes its
+ * 4.4 KB: half the memory to touch, fault in and miss in the caches.
+ * (rte_pktmbuf_pool_create() with the mempool flag it cannot take.)
+ */
+static struct rte_mempool *
+frame_pool_create(const char *name, unsigned int n, uint16_t room, int socket_id)
+{
+	struct rte_pktmbuf_pool_private priv = { .mbuf_data_room_size = room };
+	unsigned int elt = sizeof(struct rte_mbuf) + room;
+	struct rte_mempool *mp;
+	int ret;
+
+	mp = rte_mempool_create_empty(name, n, elt, 256, sizeof(priv), socket_id,
+		RTE_MEMPOOL_F_NO_IOVA_CONTIG);
+	if (mp == NULL)
+		return NULL;
+	ret = rte_mempool_set_ops_byname(mp, rte_mbuf_best_mempool_ops(), NULL);
+	if (ret == 0) {
+		rte_pktmbuf_pool_init(mp, &priv);
+		ret = rte_mempool_populate_default(mp);
+	}
+	if (ret < 0) {
+		rte_mempool_free(mp);
+		rte_errno = -ret;
+		return NULL;
+	}
+	rte_mempool_obj_iter(mp, rte_pktmbuf_init, NULL);
+	return mp;
+}
+
 static int
 create_pools(struct fab_fabric *fab)
 {
@@ -130,8 +165,7 @@ create_pools(struct fab_fabric *fab)
 	if (nb > UINT32_MAX || nb_ctrl > UINT32_MAX)
 		return fabric_fail(fab, -ERANGE, "too many mbufs asked for");
 	snprintf(name, sizeof(name), "fabd%u", fab->instance);
-	fab->pool = rte_pktmbuf_pool_create(name, (unsigned int)nb, 256, 0, (uint16_t)room,
-		fab->conf.socket_id);
+	fab->pool = frame_pool_create(name, (unsigned int)nb, (uint16_t)room, fab->conf.socket_id);
 	if (fab->pool == NULL)
 		return fabric_fail(fab, -rte_errno,
 			"cannot create a pool of %llu mbufs of %u bytes (%llu MB): %s",

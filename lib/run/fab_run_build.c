@@ -27,23 +27,16 @@
  */
 #define RUN_PORT_QUEUE_BYTES \
 	(((uint64_t)FAB_NUM_PRIO * FAB_FABRIC_DEFAULT_QUEUE_CAPACITY + 64u) * 24u)
-/* The page size of the EAL's memory without hugepages. */
-#define RUN_PAGE_BYTES 4096u
 
 /*
- * Memory one mbuf of the frame pool takes. Without hugepages the pool lies in
- * 4 KB pages, and the mempool keeps each object inside one page, or gives an
- * object larger than a page whole pages of its own: a 4 KB RoCE MTU costs
- * 8 KB per mbuf, not 4.6 KB.
+ * Memory one mbuf of the frame pool takes. The fabric packs its pool
+ * (lib/fabric: no IO-contiguous objects), so an mbuf is its frame, headroom
+ * and headers, not a whole number of 4 KB pages.
  */
 static uint64_t
 mbuf_bytes(uint64_t frame)
 {
-	uint64_t elt = RTE_ALIGN_CEIL(frame, 64u) + RUN_MBUF_OVERHEAD;
-
-	if (elt > RUN_PAGE_BYTES)
-		return RTE_ALIGN_CEIL(elt, (uint64_t)RUN_PAGE_BYTES);
-	return RUN_PAGE_BYTES / (RUN_PAGE_BYTES / elt);
+	return RTE_ALIGN_CEIL(frame, 64u) + RUN_MBUF_OVERHEAD;
 }
 
 uint64_t
