@@ -16,11 +16,12 @@
 # - addresses left out of the map are skipped and counted, not sent;
 # - a missing trace is an error at its place in the file.
 #
-#   test_rocefab_replay.sh ROCEFAB SOURCE_DIR
+#   test_rocefab_replay.sh ROCEFAB SOURCE_DIR ROCEFAB_TRACE
 set -euo pipefail
 
 rocefab=$(realpath "$1")
 src=$(realpath "$2")
+trace=$(realpath "$3")
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cd "$work"
@@ -111,6 +112,20 @@ for fam, v6 in (("v4", False), ("v6", True)):
 s = json.load(open("part/summary.json"))
 assert s["replay"] == {"frames": 23, "loaded": 0, "unmapped": 23, "skipped": 0, "sent": 0}, \
     s["replay"]
+PY
+
+# The malformed catalogue of rocefab-trace replayed: every bad frame is
+# skipped and counted, the good ones (28 between the two mapped addresses)
+# are sent, and the run conserves frames.
+"$trace" malformed malformed.pcap >/dev/null
+scenario mal ipv4 "$PWD/malformed.pcap" '{ 10.0.0.1: h1_1, 10.0.1.2: h2_1 }'
+run 0 run mal.yaml --out mal --quiet
+check_summary mal
+python3 - <<'PY' || fail "see above"
+import json
+r = json.load(open("mal/summary.json"))["replay"]
+assert r["frames"] == 53 and r["loaded"] == 28 and r["sent"] == 28, r
+assert r["skipped"] + r["unmapped"] == 53 - 28 and r["skipped"] > 0, r
 PY
 
 # A missing trace names its place in the file.
