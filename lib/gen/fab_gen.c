@@ -604,3 +604,39 @@ fab_gen_cc_name(const struct fab_gen *gen)
 			return fab_cc_name(gen->hosts[i].cc);
 	return gen->conf.nic.cc != NULL ? gen->conf.nic.cc : FAB_CC_DEFAULT;
 }
+
+uint32_t
+fab_gen_host_nb_qps(const struct fab_gen *gen, uint32_t host)
+{
+	if (gen == NULL || host >= gen->nb_hosts || !gen->hosts[host].conf.local)
+		return 0;
+	return gen->hosts[host].nb_qps;
+}
+
+int
+fab_gen_qp_info(struct fab_gen *gen, uint32_t host, uint32_t qi, uint64_t now,
+		struct fab_gen_qp_info *out)
+{
+	const struct gen_conn *c;
+	struct fab_qp_stats st;
+	struct gen_host *h;
+	struct gen_qp *q;
+
+	if (gen == NULL || out == NULL || host >= gen->nb_hosts)
+		return -EINVAL;
+	h = &gen->hosts[host];
+	if (!h->conf.local || qi >= h->nb_qps || h->qps[qi].qp == NULL)
+		return -EINVAL;
+	q = &h->qps[qi];
+	c = &gen->jobs[q->job].conns[q->conn];
+	fab_qp_stats(q->qp, &st);
+	*out = (struct fab_gen_qp_info){
+		.job = q->job, .src_rank = c->src_rank, .dst_rank = c->dst_rank,
+		.src_host = c->src_host, .dst_host = c->dst_host, .channel = c->channel,
+		.qpn = fab_qp_qpn(q->qp), .sender = q->sender,
+		.rate_bps = q->sender ? fab_cc_rate(h->cc, q->cc, now) : 0,
+		.tx_data_bytes = st.tx_data_bytes, .acked_bytes = st.acked_bytes,
+		.retx_pkts = st.retx_pkts, .cnp_rx = q->cnp_rx, .rx_data_bytes = st.rx_data_bytes,
+	};
+	return 0;
+}

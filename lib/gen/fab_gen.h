@@ -276,6 +276,36 @@ uint64_t fab_gen_rx_matrix(const struct fab_gen *gen, uint32_t job, uint32_t src
  */
 const struct fab_coll *fab_gen_coll(const struct fab_gen *gen, uint32_t job, uint32_t size);
 
+/** One QP end as time series show it. */
+struct fab_gen_qp_info {
+	uint32_t job;
+	uint32_t src_rank, dst_rank;
+	uint32_t src_host, dst_host;
+	uint32_t channel;
+	uint32_t qpn;              /**< this end's QPN */
+	bool sender;               /**< the sending end (else the receiving one) */
+	uint64_t rate_bps;         /**< its congestion control's rate now (senders) */
+	uint64_t tx_data_bytes;    /**< payload sent, retransmissions included */
+	uint64_t acked_bytes;      /**< payload acknowledged */
+	uint64_t retx_pkts;
+	uint64_t cnp_rx;           /**< CNPs received (senders) */
+	uint64_t rx_data_bytes;    /**< payload delivered (receivers) */
+};
+
+/** QP ends of local host @p host (0 for a remote one). */
+uint32_t fab_gen_host_nb_qps(const struct fab_gen *gen, uint32_t host);
+
+/**
+ * QP end @p qi of host @p host at @p now. Reading the rate applies the
+ * congestion control's timers due by @p now, as sending would: the results
+ * of a run do not depend on whether or how often it is sampled (lib/cc's
+ * timers are lazy and exact).
+ *
+ * @return 0, or -EINVAL.
+ */
+int fab_gen_qp_info(struct fab_gen *gen, uint32_t host, uint32_t qi, uint64_t now,
+		struct fab_gen_qp_info *out);
+
 /** Name of the congestion control in use. */
 const char *fab_gen_cc_name(const struct fab_gen *gen);
 

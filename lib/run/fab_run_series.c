@@ -2,7 +2,10 @@
  * Copyright(c) 2026 rocefab authors
  */
 
-/* Time series of a run: every switch port, sampled between run slices. */
+/*
+ * Time series of a run: every switch port, and every sending QP of the
+ * generator's jobs, sampled between run slices.
+ */
 
 #include <errno.h>
 #include <inttypes.h>
@@ -13,9 +16,20 @@
 
 #include "fab_run.h"
 
+/* What a sending QP had done at the previous sample. */
+struct qp_prev {
+	uint64_t tx_data_bytes;
+	uint64_t retx_pkts;
+	uint64_t cnp_rx;
+};
+
 struct fab_run_series {
 	FILE *ports;
 	FILE *queues;
+	FILE *qps;                       /* jobs only */
+	char qps_path[4096];
+	uint32_t nb_qp_prev;
+	struct qp_prev *qp_prev;         /* per (host, QP), in generator order */
 	uint32_t nb_ports;               /* switch ports of the scenario */
 	struct fab_switch_port_stats *prev; /* the previous sample, in node then port order */
 	uint64_t prev_ps;
@@ -45,6 +59,8 @@ fab_run_series_open(const struct fab_scenario *s, const char *dir)
 		fab_run_series_close(ts);
 		return NULL;
 	}
+	if (s->nb_jobs != 0)
+		snprintf(ts->qps_path, sizeof(ts->qps_path), "%s/qps.csv", dir);
 	fprintf(ts->ports, "time_ns,switch,port,tx_bytes,tx_gbps,tx_pkts,ecn_marked,drops,pfc_tx\n");
 	fprintf(ts->queues, "time_ns,switch,port,class,queue_bytes,paused_ns,pfc_tx\n");
 	return ts;
@@ -59,6 +75,61 @@ sum8(const uint64_t *v)
 	for (i = 0; i < FAB_NUM_PRIO; i++)
 		s += v[i];
 	return s;
+}
+
+/* Gbit/s with three decimals from integers only: the same text on every machine. */
+static void
+print_gbps(FILE *f, uint64_t bytes, uint64_t dt_ps)
+{
+	uint64_t mbps = dt_ps == 0 ? 0 : bytes * 8000000u / dt_ps;
+
+	fprintf(f, "%" PRIu64 ".%03" PRIu64, mbps / 1000u, mbps % 1000u);
+}
+
+/* The sending QPs of the jobs: their congestion control's rate and what they sent. */
+static int
+sample_qps(struct fab_run_series *ts, const struct fab_scenario *s, struct fab_fabric *fab,
+		uint64_t now, uint64_t dt)
+{
+	struct fab_gen *gen = fab_fabric_gen(fab);
+	uint32_t h, q, k = 0, total = 0;
+
+	if (gen == NULL || ts->qps_path[0] == '\0')
+		return 0;
+	for (h = 0; h < fab_gen_nb_hosts(gen); h++)
+		total += fab_gen_host_nb_qps(gen, h);
+	if (ts->qps == NULL) {
+		ts->qps = fopen(ts->qps_path, "w");
+		ts->qp_prev = calloc(total + 1, sizeof(*ts->qp_prev));
+		if (ts->qps == NULL || ts->qp_prev == NULL)
+			return -EIO;
+		ts->nb_qp_prev = total;
+		fprintf(ts->qps, "time_ns,job,src,dst,channel,qpn,rate_gbps,tx_gbps,retx_pkts,cnps\n");
+	}
+	for (h = 0; h < fab_gen_nb_hosts(gen); h++) {
+		for (q = 0; q < fab_gen_host_nb_qps(gen, h) && k < ts->nb_qp_prev; q++, k++) {
+			struct fab_gen_qp_info in;
+			struct qp_prev *pr = &ts->qp_prev[k];
+			int sn, dn;
+
+			if (fab_gen_qp_info(gen, h, q, now, &in) < 0)
+				return -EINVAL;
+			if (!in.sender)
+				continue;
+			sn = fab_fabric_gen_node(fab, in.src_host);
+			dn = fab_fabric_gen_node(fab, in.dst_host);
+			fprintf(ts->qps, "%" PRIu64 ",%s,%s,%s,%u,%u,", now / 1000u,
+				fab_gen_job(gen, in.job)->name, sn >= 0 ? s->nodes[sn].name : "?",
+				dn >= 0 ? s->nodes[dn].name : "?", in.channel, in.qpn);
+			print_gbps(ts->qps, in.rate_bps / 8, 1000000000000u);
+			fputc(',', ts->qps);
+			print_gbps(ts->qps, in.tx_data_bytes - pr->tx_data_bytes, dt);
+			fprintf(ts->qps, ",%" PRIu64 ",%" PRIu64 "\n", in.retx_pkts - pr->retx_pkts,
+				in.cnp_rx - pr->cnp_rx);
+			*pr = (struct qp_prev){ in.tx_data_bytes, in.retx_pkts, in.cnp_rx };
+		}
+	}
+	return ferror(ts->qps) ? -EIO : 0;
 }
 
 int
@@ -110,6 +181,8 @@ fab_run_series_sample(struct fab_run_series *ts, const struct fab_scenario *s,
 			*pr = st;
 		}
 	}
+	if (sample_qps(ts, s, fab, now, dt) < 0)
+		ts->error = -EIO;
 	ts->prev_ps = now;
 	if (ferror(ts->ports) || ferror(ts->queues))
 		ts->error = -EIO;
@@ -128,6 +201,9 @@ fab_run_series_close(struct fab_run_series *ts)
 		ret = -EIO;
 	if (ts->queues != NULL && fclose(ts->queues) != 0)
 		ret = -EIO;
+	if (ts->qps != NULL && fclose(ts->qps) != 0)
+		ret = -EIO;
+	free(ts->qp_prev);
 	free(ts->prev);
 	free(ts);
 	return ret;

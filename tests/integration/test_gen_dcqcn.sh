@@ -37,6 +37,13 @@ run 0 run dcqcn.yaml --out dcqcn --quiet
 check_summary dcqcn
 run 0 run none.yaml --out none --quiet
 check_summary none
+# The same DCQCN run sampled every 250 us: timeseries/qps.csv shows each
+# sender's DCQCN rate, and reading it changes nothing (lazy timers are exact).
+sed 's/  sample_interval: 0/  sample_interval: 250us/' dcqcn.yaml >sampled.yaml
+grep -q '250us' sampled.yaml || fail "sed did not apply"
+run 0 run sampled.yaml --out sampled --quiet
+cmp -s dcqcn/flows.csv sampled/flows.csv || fail "sampling changed flows.csv"
+cmp -s dcqcn/fct.txt sampled/fct.txt || fail "sampling changed fct.txt"
 
 PYTHONPATH="$src/tests/vectors" python3 - <<'PY' || fail "see above"
 import glob, json, struct
@@ -92,6 +99,20 @@ for q, ts in cnps.items():
           min(gaps) if gaps else "-"))
     assert all(g >= CNP_INTERVAL for g in gaps), (q, min(gaps))
 assert sum(hosts[h]["cnp_rx"] for h in ("h1_1", "h1_2")) == t["cnps"]
+
+# The sampled rates: line rate while alone, cut after the join, never above
+# the line rate, and the two senders' rates near each other once converged.
+import csv
+rows = list(csv.DictReader(open("sampled/timeseries/qps.csv")))
+assert rows and set(r["src"] for r in rows) == {"h1_1", "h1_2"}, rows[:2]
+first = {int(r["time_ns"]): float(r["rate_gbps"]) for r in rows if r["src"] == "h1_1"}
+second = {int(r["time_ns"]): float(r["rate_gbps"]) for r in rows if r["src"] == "h1_2"}
+assert first[1_000_000] == 100.0, first[1_000_000]
+assert min(v for t, v in first.items() if 2_000_000 < t <= 3_000_000) < 60, first
+assert all(0 < v <= 100.0 for v in list(first.values()) + list(second.values()))
+for t in range(5_000_000, 10_000_001, 250_000):
+    assert abs(first[t] - second[t]) <= 0.2 * 50, (t, first[t], second[t])
+assert json.load(open("sampled/summary.json"))["collectives"] == s["collectives"]
 
 # Without DCQCN the lossless class is held by PFC instead.
 n = json.load(open("none/summary.json"))
