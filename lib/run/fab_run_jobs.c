@@ -37,6 +37,13 @@ nccl_count(enum fab_coll_pattern p, uint64_t bytes, uint32_t nranks)
 	return bytes / 4;
 }
 
+/* Patterns with a root: nccl-tests prints it for broadcast; incast has one too. */
+static bool
+has_root(enum fab_coll_pattern p)
+{
+	return p == FAB_COLL_BROADCAST || p == FAB_COLL_INCAST;
+}
+
 static bool
 reduces(enum fab_coll_pattern p)
 {
@@ -66,7 +73,7 @@ fab_run_write_collectives(FILE *f, const struct fab_scenario *s, const struct fa
 				jc->name, fab_coll_nccl_name(jc->coll.pattern), jc->coll.nranks,
 				r.bytes, nccl_count(jc->coll.pattern, r.bytes, jc->coll.nranks),
 				reduces(jc->coll.pattern) ? "sum" : "none",
-				jc->coll.pattern == FAB_COLL_BROADCAST ? (int)jc->coll.root : -1,
+				has_root(jc->coll.pattern) ? (int)jc->coll.root : -1,
 				r.iters, (double)r.time_ps / 1e6, (double)r.min_ps / 1e6,
 				(double)r.max_ps / 1e6, r.algbw_gbps, r.busbw_gbps, r.wrong);
 		}
@@ -104,7 +111,7 @@ fab_run_write_nccl(FILE *f, const struct fab_scenario *s, const struct fab_fabri
 				fprintf(f, " %11" PRIu64 " %13" PRIu64 " %8s %6s %6d %10s\n", r.bytes,
 					nccl_count(jc->coll.pattern, r.bytes, jc->coll.nranks),
 					"float", reduces(jc->coll.pattern) ? "sum" : "none",
-					jc->coll.pattern == FAB_COLL_BROADCAST ? (int)jc->coll.root : -1,
+					has_root(jc->coll.pattern) ? (int)jc->coll.root : -1,
 					"unfinished");
 				continue;
 			}
@@ -112,7 +119,7 @@ fab_run_write_nccl(FILE *f, const struct fab_scenario *s, const struct fab_fabri
 				PRIu64 "\n", r.bytes,
 				nccl_count(jc->coll.pattern, r.bytes, jc->coll.nranks), "float",
 				reduces(jc->coll.pattern) ? "sum" : "none",
-				jc->coll.pattern == FAB_COLL_BROADCAST ? (int)jc->coll.root : -1,
+				has_root(jc->coll.pattern) ? (int)jc->coll.root : -1,
 				(double)r.time_ps / 1e6, r.algbw_gbps, r.busbw_gbps, r.wrong);
 			sum += r.busbw_gbps;
 			n++;

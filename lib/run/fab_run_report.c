@@ -39,6 +39,7 @@ fab_run_write_report(FILE *f, const struct fab_scenario *s, struct fab_fabric *f
 		const struct fab_run_info *info)
 {
 	struct fab_fabric_totals t;
+	struct fab_run_job_totals jt;
 	struct fab_run_fct fct;
 	struct busy_port *bp;
 	uint64_t now = fab_fabric_now(fab), paused = 0;
@@ -84,8 +85,13 @@ fab_run_write_report(FILE *f, const struct fab_scenario *s, struct fab_fabric *f
 	fprintf(f, "rocefab run: %s (seed %" PRIu64 ", %s time, end %s)\n", s->name, info->seed,
 		s->run.time == FAB_SCN_TIME_PACED ? "paced" : "virtual",
 		s->run.end_when_done ? "when done" : "after a duration");
-	fprintf(f, "  %u switches, %u hosts, %u links, %u flows\n", s->nb_switches, s->nb_hosts,
+	fprintf(f, "  %u switches, %u hosts, %u links, %u flows", s->nb_switches, s->nb_hosts,
 		s->nb_links, s->nb_flows);
+	if (s->nb_jobs != 0)
+		fprintf(f, ", %u job%s", s->nb_jobs, s->nb_jobs == 1 ? "" : "s");
+	if (s->nb_replays != 0)
+		fprintf(f, ", %u replay%s", s->nb_replays, s->nb_replays == 1 ? "" : "s");
+	fputc('\n', f);
 	fprintf(f, "  virtual time %.3f us in %.3f s wall; %" PRIu64 " packet-hops (%.2f M/s)\n",
 		(double)now / 1e6, info->wall_time_s, t.packet_hops,
 		info->wall_time_s > 0 ? (double)t.packet_hops / info->wall_time_s / 1e6 : 0.0);
@@ -96,6 +102,10 @@ fab_run_write_report(FILE *f, const struct fab_scenario *s, struct fab_fabric *f
 	fprintf(f, "  flows done %u/%u; FCT p50 %.3f us, p99 %.3f us, max %.3f us\n", fct.done,
 		fct.flows, (double)fct.p50_ps / 1e6, (double)fct.p99_ps / 1e6,
 		(double)fct.max_ps / 1e6);
+	if (s->nb_jobs != 0 && fab_run_job_totals(fab, &jt) == 0)
+		fprintf(f, "  jobs done %u/%u; retransmitted %" PRIu64 " packets, %" PRIu64
+			" timeouts; CNPs %" PRIu64 "\n", jt.jobs_done, jt.jobs, jt.retransmits,
+			jt.timeouts, jt.cnps);
 	if (s->run.time == FAB_SCN_TIME_PACED)
 		fprintf(f, "  paced: %" PRIu64 " slices late, max slip %.3f us\n", info->pace_late,
 			(double)info->pace_max_slip_ps / 1e6);

@@ -84,6 +84,10 @@ leaf1 = [sw for sw in s["switches"] if sw["name"] == "leaf1"][0]
 assert sum(p["pfc_tx"][3] for p in leaf1["ports"] if p["name"].startswith("spine")) > 0
 h = {x["name"]: x for x in s["hosts"]}
 assert h["h1_1"]["rx_bytes"] > 8 * 2 * 1024 * 1024, h["h1_1"]
+# The generator ran it: every byte delivered once, CNPs answered the marks.
+assert h["h1_1"]["rx_data_bytes"] == 8 * 2 * 1024 * 1024, h["h1_1"]
+assert t["cnps"] > 0 and t["retransmits"] == 0 and t["jobs_done"] == 1, t
+assert s["collectives"][0]["pattern"] == "incast", s["collectives"]
 PY
 [ "$(wc -l <inc1/pfc.txt)" -gt 0 ] || fail "incast: empty pfc.txt"
 [ -s inc1/plots/plots.gp ] || fail "incast: no plots/plots.gp"
@@ -94,8 +98,8 @@ else
 	[ -s inc1/plots/NOTE.txt ] || fail "incast: no note that the plots were skipped"
 fi
 if command -v tshark >/dev/null; then
-	n=$(tshark -r "inc1/pcaps/h1_1:eth0--leaf1:h1_1.pcap" 2>/dev/null | wc -l)
-	[ "$n" -eq 4096 ] || fail "incast pcap: tshark reads $n frames, not the 8 x 512 data frames"
+	n=$(tshark -r "inc1/pcaps/h1_1:eth0--leaf1:h1_1.pcap" -Y 'ip.dst == 10.0.1.1' 2>/dev/null | wc -l)
+	[ "$n" -eq 4096 ] || fail "incast pcap: tshark reads $n frames to h1_1, not the 8 x 512 data frames"
 fi
 awk 'NF != 5 || $3 > 1 || $5 > 1 { bad = 1 } END { exit bad }' inc1/pfc.txt ||
 	fail "incast pfc.txt: not 'time node type if pause' lines"

@@ -18,6 +18,8 @@
 #include <string.h>
 
 #include "fab_scenario.h"
+#include <fab_collective.h>
+
 #include "fab_test.h"
 
 static char err[1024];
@@ -990,13 +992,18 @@ test_examples(void)
 	CU_ASSERT_EQUAL(s.leaves, 4);
 	CU_ASSERT_EQUAL(s.hosts_per_leaf, 4);
 	CU_ASSERT_EQUAL(s.nb_hosts, 16);
-	CU_ASSERT_EQUAL_FATAL(s.nb_flows, 8);
-	for (i = 0; i < 8; i++) {
-		CU_ASSERT_EQUAL(s.flows[i].dst, 0);          /* h1_1 */
-		CU_ASSERT_EQUAL(s.flows[i].src, 4 + i);      /* h2_1 .. h3_4 */
-		CU_ASSERT_EQUAL(s.flows[i].rate_bps, UINT64_C(100000000000));
-		CU_ASSERT_EQUAL(s.flows[i].ecn, 2);
-	}
+	CU_ASSERT_EQUAL(s.nb_flows, 0);
+	CU_ASSERT_EQUAL_FATAL(s.nb_jobs, 1);
+	CU_ASSERT_EQUAL(s.jobs[0].pattern, FAB_COLL_INCAST);
+	CU_ASSERT_EQUAL_FATAL(s.jobs[0].nranks, 9);
+	CU_ASSERT_EQUAL(s.jobs[0].root, 0);
+	CU_ASSERT_EQUAL(s.jobs[0].hosts[0], 0);         /* h1_1 receives */
+	for (i = 1; i < 9; i++)
+		CU_ASSERT_EQUAL(s.jobs[0].hosts[i], 3 + i);  /* h2_1 .. h3_4 send */
+	CU_ASSERT_EQUAL_FATAL(s.jobs[0].nb_sizes, 1);
+	CU_ASSERT_EQUAL(s.jobs[0].sizes[0], UINT64_C(2) << 20);
+	CU_ASSERT_EQUAL(s.jobs[0].ecn, 2);
+	CU_ASSERT_STRING_EQUAL(s.nic.cc, "cc-dcqcn");
 	for (i = 0; i < s.nb_links; i++)
 		CU_ASSERT_EQUAL(s.links[i].rate_bps, UINT64_C(100000000000));
 	CU_ASSERT_EQUAL_FATAL(s.run.nb_taps, 1);
