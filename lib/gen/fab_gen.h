@@ -36,6 +36,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include <rte_ether.h>
 #include <rte_mbuf.h>
@@ -305,6 +306,23 @@ uint32_t fab_gen_host_nb_qps(const struct fab_gen *gen, uint32_t host);
  */
 int fab_gen_qp_info(struct fab_gen *gen, uint32_t host, uint32_t qi, uint64_t now,
 		struct fab_gen_qp_info *out);
+
+/**
+ * Write the jobs' results in nccl-tests' layout: per job a header, one line
+ * per size (out of place), "Avg bus bandwidth". Nothing without jobs; a
+ * NULL generator writes nothing.
+ *
+ * @return 0, or -EIO.
+ */
+int fab_gen_write_nccl(FILE *f, const struct fab_gen *gen);
+
+/**
+ * Write collectives.csv: a header, then per job and size nccl-tests'
+ * columns (docs/outputs.md). A NULL generator writes the header only.
+ *
+ * @return 0, -EINVAL, or -EIO.
+ */
+int fab_gen_write_collectives(FILE *f, const struct fab_gen *gen);
 
 /** Name of the congestion control in use. */
 const char *fab_gen_cc_name(const struct fab_gen *gen);
