@@ -23,7 +23,7 @@
 #define RUN_MEMORY_BASE (UINT64_C(96) << 20)
 /*
  * Bytes of each switch port's egress rings: classes x default capacity, plus
- * the control ring, x slot (mbuf pointer, time, length: 20 bytes), rounded up.
+ * the control ring, x slot (mbuf pointer, time, length: 24 bytes).
  */
 #define RUN_PORT_QUEUE_BYTES \
 	(((uint64_t)FAB_NUM_PRIO * FAB_FABRIC_DEFAULT_QUEUE_CAPACITY + 64u) * 24u)

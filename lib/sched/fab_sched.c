@@ -57,25 +57,20 @@ check_conf(const struct fab_sched_conf *conf, const char *name)
 	return 0;
 }
 
-/* Carve one ring and its length array out of the shared block. */
+/* Carve one ring out of the shared block. */
 static uint8_t *
 queue_init(struct fab_sched_queue *q, uint8_t *mem, uint32_t capacity)
 {
-	q->ring = (struct rte_mbuf **)mem;
-	mem += sizeof(*q->ring) * capacity;
-	q->seen_ps = (uint64_t *)mem;
-	mem += sizeof(*q->seen_ps) * capacity;
-	q->frame_len = (uint32_t *)mem;
-	mem += sizeof(*q->frame_len) * capacity;
+	q->slot = (struct fab_sched_slot *)mem;
+	mem += sizeof(*q->slot) * capacity;
 	q->mask = capacity - 1;
-	/* A capacity of 1 leaves the next ring 4 bytes off. */
-	return RTE_PTR_ALIGN_CEIL(mem, sizeof(uint64_t));
+	return mem;
 }
 
 struct fab_sched *
 fab_sched_create(const struct fab_sched_conf *conf)
 {
-	const size_t slot = sizeof(struct rte_mbuf *) + sizeof(uint64_t) + sizeof(uint32_t);
+	const size_t slot = sizeof(struct fab_sched_slot);
 	struct fab_sched *s;
 	const char *name;
 	uint32_t ctrl_capacity, quantum;
@@ -157,7 +152,7 @@ static void
 queue_drain(struct fab_sched_queue *q)
 {
 	while (q->head != q->tail) {
-		rte_pktmbuf_free(q->ring[q->head & q->mask]);
+		rte_pktmbuf_free(q->slot[q->head & q->mask].m);
 		q->head++;
 	}
 }

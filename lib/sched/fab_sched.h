@@ -95,11 +95,21 @@ struct fab_sched_stats {
 	uint64_t busy_until;    /**< wire busy until (ps) */
 };
 
-/** One queue: a power-of-two ring of frames and their lengths. Internal. */
+/**
+ * One place of a queue's ring. The mbuf, its length and when the scheduler
+ * first saw it sit together so that a dequeue touches one cache line of the
+ * ring, not three.
+ */
+struct fab_sched_slot {
+	struct rte_mbuf *m;
+	uint64_t seen_ps;         /**< when a dequeue call first saw the frame */
+	uint32_t frame_len;
+	uint32_t reserved;
+};
+
+/** One queue: a power-of-two ring of slots. Internal. */
 struct fab_sched_queue {
-	struct rte_mbuf **ring;
-	uint32_t *frame_len;
-	uint64_t *seen_ps;        /**< when a dequeue call first saw each frame */
+	struct fab_sched_slot *slot; /**< the ring: a frame's mbuf, length and first sighting together */
 	uint32_t mask;
 	uint32_t head;            /**< next to leave (free-running) */
 	uint32_t tail;            /**< next free slot (free-running) */
@@ -177,8 +187,8 @@ fab_sched_queue_push(struct fab_sched_queue *q, struct rte_mbuf *m, uint32_t fra
 		return -ENOBUFS;
 	}
 	idx = q->tail & q->mask;
-	q->ring[idx] = m;
-	q->frame_len[idx] = frame_len;
+	q->slot[idx].m = m;
+	q->slot[idx].frame_len = frame_len;
 	q->tail++;
 	q->queued_bytes += frame_len;
 	if (q->queued_bytes > q->max_queued_bytes)

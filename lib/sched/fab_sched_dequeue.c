@@ -18,7 +18,7 @@
 static inline uint64_t
 head_seen_ps(const struct fab_sched_queue *q, uint64_t now)
 {
-	return q->seen != q->head ? q->seen_ps[q->head & q->mask] : now;
+	return q->seen != q->head ? q->slot[q->head & q->mask].seen_ps : now;
 }
 
 /*
@@ -64,7 +64,7 @@ static inline void
 stamp_arrivals(struct fab_sched_queue *q, uint64_t now)
 {
 	while (q->seen != q->tail) {
-		q->seen_ps[q->seen & q->mask] = now;
+		q->slot[q->seen & q->mask].seen_ps = now;
 		q->seen++;
 	}
 }
@@ -99,7 +99,7 @@ dwrr_pick(struct fab_sched *s, uint8_t ready)
 			q->deficit += q->quantum;
 			s->dwrr_in_turn = true;
 		}
-		if (q->frame_len[q->head & q->mask] <= q->deficit)
+		if (q->slot[q->head & q->mask].frame_len <= q->deficit)
 			return c;
 		dwrr_end_turn(s);
 	}
@@ -169,8 +169,8 @@ take_frame(struct fab_sched *s, int sel, uint32_t *frame_len)
 {
 	struct fab_sched_queue *q = sel == SEL_CTRL ? &s->ctrl : &s->cls[sel];
 	uint32_t idx = q->head & q->mask;
-	struct rte_mbuf *m = q->ring[idx];
-	uint32_t len = q->frame_len[idx];
+	struct rte_mbuf *m = q->slot[idx].m;
+	uint32_t len = q->slot[idx].frame_len;
 
 	/*
 	 * A frame queued behind a deep queue left the caches long ago, and the
@@ -179,7 +179,7 @@ take_frame(struct fab_sched *s, int sel, uint32_t *frame_len)
 	 */
 	rte_prefetch0(m);
 	if (q->head + 1 != q->tail)
-		rte_prefetch0(q->ring[(idx + 1) & q->mask]);
+		rte_prefetch0(q->slot[(idx + 1) & q->mask].m);
 	q->head++;
 	q->queued_bytes -= len;
 	q->deq_pkts++;
