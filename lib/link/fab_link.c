@@ -24,6 +24,7 @@ struct link_dir {
 	uint32_t head;          /* next to deliver (free-running) */
 	uint32_t tail;          /* next free slot (free-running) */
 	uint64_t last_deliver;  /* delivery times never go backwards */
+	uint64_t next_ps;       /* delivery time of the head frame; UINT64_MAX when empty */
 	struct fab_link_dir_stats st;
 };
 
@@ -88,6 +89,7 @@ fab_link_create(const struct fab_link_conf *conf)
 			return NULL;
 		}
 		l->dir[d].mask = size - 1;
+		l->dir[d].next_ps = UINT64_MAX;
 		l->ends[d].link = l;
 		l->ends[d].end = (unsigned int)d;
 	}
@@ -147,9 +149,15 @@ link_rx_burst(void *backend, struct fab_port_stats *stats, uint64_t now,
 		k++;
 	}
 	ld->st.delivered += k;
-	/* The next frame has been on the wire a while: start loading its mbuf for the next call. */
-	if (ld->head != ld->tail)
-		rte_prefetch0(ld->ring[ld->head & ld->mask].m);
+	if (ld->head != ld->tail) {
+		const struct link_slot *next = &ld->ring[ld->head & ld->mask];
+
+		ld->next_ps = next->deliver_ps;
+		/* The next frame has been on the wire a while: start loading its mbuf for the next call. */
+		rte_prefetch0(next->m);
+	} else {
+		ld->next_ps = UINT64_MAX;
+	}
 	return k;
 }
 
@@ -178,6 +186,8 @@ link_tx_burst(void *backend, struct fab_port_stats *stats, const uint64_t *tx_do
 		ld->last_deliver = t;
 		if (l->tap != NULL)
 			l->tap(l->tap_arg, e->end, t - l->delay_ps, m);
+		if (ld->head == ld->tail)
+			ld->next_ps = t;
 		ld->ring[ld->tail & ld->mask] = (struct link_slot){ .deliver_ps = t, .m = m };
 		ld->tail++;
 		ld->st.frames++;
@@ -234,6 +244,8 @@ fab_link_port(struct fab_link *link, unsigned int end, const struct fab_port_con
 		err_len);
 	if (p == NULL)
 		return NULL;
+	/* Every event checks every port of its node: one load, not a call. */
+	fab_port_set_next_rx_hint(p, &link->dir[1 - end].next_ps);
 	link->ends[end].attached = true;
 	link->refs++;
 	return p;
@@ -259,11 +271,7 @@ fab_link_in_flight(const struct fab_link *link)
 uint64_t
 fab_link_next_delivery(const struct fab_link *link, unsigned int end)
 {
-	const struct link_dir *ld = &link->dir[1 - end];
-
-	if (ld->head == ld->tail)
-		return UINT64_MAX;
-	return ld->ring[ld->head & ld->mask].deliver_ps;
+	return link->dir[1 - end].next_ps;
 }
 
 const char *

@@ -132,9 +132,18 @@ fab_port_tx_burst(struct fab_port *port, const uint64_t *tx_done_ps,
 	return port->tx_burst(port->backend, &port->stats, tx_done_ps, pkts, n);
 }
 
+void
+fab_port_set_next_rx_hint(struct fab_port *port, const uint64_t *next_rx_ps)
+{
+	if (port != NULL)
+		port->next_rx_hint = next_rx_ps;
+}
+
 uint64_t
 fab_port_next_rx_ps(const struct fab_port *port)
 {
+	if (port->next_rx_hint != NULL)
+		return *port->next_rx_hint;
 	if (port->ops->next_rx_ps == NULL)
 		return FAB_PORT_RX_POLL;
 	return port->ops->next_rx_ps(port->backend);

@@ -277,6 +277,15 @@ struct fab_port *fab_port_create_ops(const struct fab_port_conf *conf,
 		char *err, size_t err_len);
 
 /**
+ * For backends: let fab_port_next_rx_ps() read the next arrival time from
+ * @p next_rx_ps instead of calling ops->next_rx_ps. A backend that keeps
+ * that time in one word (an in-process link does) saves a call and the
+ * loads behind it on every check; the fabric checks every port of a node at
+ * every event. The word must outlive the port; NULL removes the hint.
+ */
+void fab_port_set_next_rx_hint(struct fab_port *port, const uint64_t *next_rx_ps);
+
+/**
  * Close a port: an ethdev is stopped and closed (and removed if the port
  * plugged it); a pcap output is flushed and closed. Frames still in a
  * backend are freed.

@@ -32,6 +32,7 @@ struct fab_port {
 			const uint64_t *tx_done_ps, struct rte_mbuf **pkts, uint16_t n);
 	void *backend;
 	const struct fab_port_ops *ops;
+	const uint64_t *next_rx_hint;  /* fab_port_set_next_rx_hint(); NULL: ask ops */
 	struct fab_port_stats stats;
 
 	/* Control path. */
