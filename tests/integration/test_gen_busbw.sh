@@ -91,6 +91,14 @@ print("non-blocking: busbw %.3f GB/s = %.3f of the link" % (nb["busbw_gbps"],
 assert nb["busbw_gbps"] >= 0.93 * RATE_GBS, nb
 assert nb["busbw_gbps"] <= 0.98 * RATE_GBS, nb   # cannot beat the wire
 assert t["retransmits"] == 0, t
+# fct.txt (HPCC format): one line per transfer; alone on its path each one
+# takes its standalone time, to within the ACK frames sharing the links.
+lines = [l.split() for l in open("nb/fct.txt")]
+assert len(lines) == 2 * (N - 1) * N, len(lines)
+for sip, dip, sport, dport, size, start, fct, alone in lines:
+    assert len(sip) == 8 and len(dip) == 8 and sip.startswith("0a") and dport == "4791"
+    assert int(size) == S // N and 49152 <= int(sport) <= 65535
+    assert 1.0 <= int(fct) / int(alone) <= 1.01, (fct, alone)
 
 s, sp, t = load("spray")
 half = nb["busbw_gbps"] / 2
