@@ -27,39 +27,10 @@ usage() {
 	echo "options: --smoke  one round of 0.5 s per payload and program (CI); -h, --help"
 }
 
-smoke=0
-build_dir=
-while [ $# -gt 0 ]; do
-	case "$1" in
-	--smoke) smoke=1 ;;
-	-h|--help) usage; exit 0 ;;
-	-*) echo "run.sh: unknown option $1" >&2; usage >&2; exit 2 ;;
-	*)
-		if [ -n "$build_dir" ]; then
-			echo "run.sh: one BUILD_DIR only" >&2; exit 2
-		fi
-		build_dir=$1 ;;
-	esac
-	shift
-done
-
 here=$(cd "$(dirname "$0")" && pwd)
-root=$(cd "$here/../.." && pwd)
-build_dir=$(cd "${build_dir:-$root/build}" 2>/dev/null && pwd) || {
-	echo "run.sh: no build directory ${build_dir:-$root/build}" >&2; exit 2; }
-
-if [ "$smoke" = 1 ]; then
-	seconds=${GEN_BENCH_SECONDS:-0.5}
-	warmup=${GEN_BENCH_WARMUP:-0.2}
-	rounds=${GEN_BENCH_ROUNDS:-1}
-else
-	seconds=${GEN_BENCH_SECONDS:-3}
-	warmup=${GEN_BENCH_WARMUP:-1}
-	rounds=${GEN_BENCH_ROUNDS:-3}
-fi
-case "$rounds" in
-''|*[!0-9]*|0) echo "run.sh: GEN_BENCH_ROUNDS must be a positive integer" >&2; exit 2 ;;
-esac
+. "$here/../common.sh"
+bench_parse_args "$@"
+bench_timing GEN_BENCH
 mem=${GEN_BENCH_MEM:-1024}
 lcore=${GEN_BENCH_LCORE:-1}
 main_lcore=${GEN_BENCH_MAIN_LCORE:-0}

@@ -26,39 +26,10 @@ usage() {
 	echo "options: --smoke  one round of 0.5 s per frame size and program (CI); -h, --help"
 }
 
-smoke=0
-build_dir=
-while [ $# -gt 0 ]; do
-	case "$1" in
-	--smoke) smoke=1 ;;
-	-h|--help) usage; exit 0 ;;
-	-*) echo "run.sh: unknown option $1" >&2; usage >&2; exit 2 ;;
-	*)
-		if [ -n "$build_dir" ]; then
-			echo "run.sh: one BUILD_DIR only" >&2; exit 2
-		fi
-		build_dir=$1 ;;
-	esac
-	shift
-done
-
 here=$(cd "$(dirname "$0")" && pwd)
-root=$(cd "$here/../.." && pwd)
-build_dir=$(cd "${build_dir:-$root/build}" 2>/dev/null && pwd) || {
-	echo "run.sh: no build directory ${build_dir:-$root/build}" >&2; exit 2; }
-
-if [ "$smoke" = 1 ]; then
-	seconds=${SWITCH_FWD_SECONDS:-0.5}
-	warmup=${SWITCH_FWD_WARMUP:-0.2}
-	rounds=${SWITCH_FWD_ROUNDS:-1}
-else
-	seconds=${SWITCH_FWD_SECONDS:-3}
-	warmup=${SWITCH_FWD_WARMUP:-1}
-	rounds=${SWITCH_FWD_ROUNDS:-3}
-fi
-case "$rounds" in
-''|*[!0-9]*|0) echo "run.sh: SWITCH_FWD_ROUNDS must be a positive integer" >&2; exit 2 ;;
-esac
+. "$here/../common.sh"
+bench_parse_args "$@"
+bench_timing SWITCH_FWD
 # EAL memory (MB, --no-huge) of every program: rocefab-switch sizes its mbuf
 # pool from buffer.pool (16 MB of 64-byte frames is 262143 mbufs, 604 MB),
 # which -m 1024 cannot hold next to net_pcap's copy of the trace.
