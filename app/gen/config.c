@@ -17,6 +17,7 @@
 #include <fab_collective.h>
 #include <fab_yaml.h>
 
+#include "fab_ecn.h"
 #include "gen_app.h"
 
 #define JOB_MAX_SIZES 64
@@ -31,14 +32,6 @@ struct ctx {
 	size_t errlen;
 };
 
-static uint64_t
-mix64(uint64_t x)
-{
-	x += UINT64_C(0x9e3779b97f4a7c15);
-	x = (x ^ (x >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
-	x = (x ^ (x >> 27)) * UINT64_C(0x94d049bb133111eb);
-	return x ^ (x >> 31);
-}
 
 static const struct fab_yaml_node *
 get(const struct fab_yaml_node *map, const char *key)
@@ -415,7 +408,7 @@ parse_job(struct ctx *x, const struct fab_yaml_node *def, uint32_t index)
 	jc->iters = 1;
 	jc->coll.channels = 1;
 	jc->dscp = FAB_GEN_DEFAULT_DSCP;
-	jc->coll.seed = c->seed ^ mix64(index);
+	jc->coll.seed = c->seed ^ fab_rng_mix64(index);
 	if ((ret = get_u32(x, def, "warmup", 0, JOB_MAX_ITERS, &jc->warmup)) < 0 ||
 			(ret = get_u32(x, def, "iters", 1, JOB_MAX_ITERS, &jc->iters)) < 0 ||
 			(ret = get_u32(x, def, "channels", 1, FAB_COLL_MAX_CHANNELS,

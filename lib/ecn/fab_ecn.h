@@ -57,6 +57,17 @@ struct fab_rng {
 uint64_t fab_rng_splitmix64(uint64_t *state);
 
 /**
+ * splitmix64's output for one input: a 64-bit hash of @p x, the value
+ * fab_rng_splitmix64() returns from state @p x. For deriving seeds, ports
+ * and PSNs from identities.
+ */
+static inline uint64_t
+fab_rng_mix64(uint64_t x)
+{
+	return fab_rng_splitmix64(&x);
+}
+
+/**
  * Seed a generator from a 64-bit seed.
  *
  * The state is the first two outputs of splitmix64 started at @p seed, so

@@ -15,19 +15,12 @@
 
 #include <rte_errno.h>
 
+#include "fab_ecn.h"
 #include "fab_gen_private.h"
 
 /* How many packets' worth of time a paced QP may fall behind and still catch up. */
 #define GEN_LAG_FRAMES 4
 
-static uint64_t
-mix64(uint64_t x)
-{
-	x += UINT64_C(0x9e3779b97f4a7c15);
-	x = (x ^ (x >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
-	x = (x ^ (x >> 27)) * UINT64_C(0x94d049bb133111eb);
-	return x ^ (x >> 31);
-}
 
 struct fab_gen *
 fab_gen_create(const struct fab_gen_conf *conf, char *err, size_t errlen)
@@ -203,15 +196,16 @@ number_conns(struct fab_gen *gen, uint32_t *per_host)
 
 		for (ci = 0; ci < j->nb_conns; ci++) {
 			struct gen_conn *c = &j->conns[ci];
-			uint64_t id = mix64(gen->conf.seed ^ mix64(((uint64_t)ji << 48) |
-				((uint64_t)c->src_rank << 24) | c->dst_rank));
+			uint64_t pair = ((uint64_t)ji << 48) | ((uint64_t)c->src_rank << 24) |
+				c->dst_rank;
+			uint64_t id = fab_rng_mix64(gen->conf.seed ^ fab_rng_mix64(pair));
 
 			c->job = ji;
 			c->src_qpn = FAB_GEN_QPN_BASE + per_host[c->src_host]++;
 			c->dst_qpn = FAB_GEN_QPN_BASE + per_host[c->dst_host]++;
 			/* Channels of one pair get distinct ports: 0x1001 is odd, a bijection mod 2^14. */
 			c->sport = (uint16_t)(0xc000 | ((id + (uint64_t)c->channel * 0x1001) & 0x3fff));
-			c->psn0 = (uint32_t)mix64(id ^ c->channel) & FAB_PSN_MASK;
+			c->psn0 = (uint32_t)fab_rng_mix64(id ^ c->channel) & FAB_PSN_MASK;
 		}
 	}
 }
@@ -286,7 +280,7 @@ start_host(struct fab_gen *gen, uint32_t hi, uint32_t nb_qps, uint64_t now,
 	struct fab_cc_conf ccc = {
 		.line_rate_bps = h->conf.rate_bps,
 		.mtu = gen->mtu,
-		.seed = mix64(gen->conf.seed ^ mix64(hi)),
+		.seed = fab_rng_mix64(gen->conf.seed ^ fab_rng_mix64(hi)),
 		.args = gen->conf.nic.cc_args,
 		/* Without a host a plugin cannot read its arguments or say what it refuses. */
 		.host = fab_plugin_host_default(),

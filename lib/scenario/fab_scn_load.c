@@ -19,6 +19,7 @@
 #include <rte_errno.h>
 #include <rte_log.h>
 
+#include "fab_ecn.h"
 #include "fab_scn_priv.h"
 
 RTE_LOG_REGISTER_DEFAULT(fab_scenario_logtype, INFO);
@@ -119,10 +120,7 @@ scn_natural_cmp(const char *a, const char *b)
 uint64_t
 scn_mix64(uint64_t x)
 {
-	x += UINT64_C(0x9e3779b97f4a7c15);
-	x = (x ^ (x >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
-	x = (x ^ (x >> 27)) * UINT64_C(0x94d049bb133111eb);
-	return x ^ (x >> 31);
+	return fab_rng_mix64(x);
 }
 
 uint64_t
