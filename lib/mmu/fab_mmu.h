@@ -264,6 +264,37 @@ void fab_mmu_release(struct fab_mmu *mmu, uint16_t in_port, uint8_t pg,
 		uint16_t out_port, uint8_t cls, uint32_t bytes, struct fab_mmu_event *ev);
 
 /**
+ * Admit a run of packets of one (ingress port, group, egress port, class)
+ * at once, when none of them can meet a limit: the state and counters end
+ * exactly as @p n fab_mmu_admit() calls would leave them, none of which
+ * would have dropped or raised XOFF.
+ *
+ * @param n
+ *   Packets in the run.
+ * @param bytes
+ *   Their bytes in all.
+ * @return
+ *   0 when all were admitted; -EAGAIN when some packet might meet a limit
+ *   (or an argument is out of range): nothing changed, and the caller
+ *   admits the packets one by one.
+ */
+int fab_mmu_admit_run(struct fab_mmu *mmu, uint16_t in_port, uint8_t pg, uint16_t out_port,
+		uint8_t cls, uint32_t n, uint64_t bytes);
+
+/**
+ * Release a run of admitted packets of one (ingress port, group, egress
+ * port, class) at once, exactly as one fab_mmu_release() per packet would;
+ * @p ev reports the XON that one of those calls would have.
+ *
+ * @return
+ *   0; -EAGAIN when one of the releases would be an error (more than was
+ *   admitted, or an argument out of range): nothing changed, and the
+ *   caller releases the packets one by one, which counts the error.
+ */
+int fab_mmu_release_run(struct fab_mmu *mmu, uint16_t in_port, uint8_t pg,
+		uint16_t out_port, uint8_t cls, uint64_t bytes, struct fab_mmu_event *ev);
+
+/**
  * Re-evaluate the resume rule of a paused group without a release of its
  * own, e.g. after other groups freed pool space so its dynamic limit grew,
  * or after the packet that raised XOFF was dropped from an empty group.

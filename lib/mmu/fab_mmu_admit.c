@@ -121,6 +121,53 @@ fab_mmu_admit(struct fab_mmu *mmu, uint16_t in_port, uint8_t pg, uint16_t out_po
 	return FAB_MMU_ADMIT;
 }
 
+int
+fab_mmu_admit_run(struct fab_mmu *mmu, uint16_t in_port, uint8_t pg, uint16_t out_port,
+		uint8_t cls, uint32_t n, uint64_t bytes)
+{
+	struct fab_mmu_pg *g;
+	struct fab_mmu_queue *q;
+	uint64_t to_reserved, rest, pool_free, used;
+
+	if (unlikely(in_port >= mmu->nb_ports || out_port >= mmu->nb_ports ||
+			pg >= FAB_NUM_PRIO || cls >= FAB_NUM_PRIO))
+		return -EAGAIN;
+	g = &mmu->pg[in_port * FAB_NUM_PRIO + pg];
+	q = &mmu->queue[out_port * FAB_NUM_PRIO + cls];
+	to_reserved = RTE_MIN(g->reserved_size - g->reserved_used, bytes);
+	rest = bytes - to_reserved;
+	pool_free = mmu->pool_bytes - mmu->pool_used;
+	/*
+	 * Each packet's test compares a use that only grows with a limit that
+	 * only shrinks as the run is admitted: the whole run measured against
+	 * the limits left after it bounds every one of them.
+	 */
+	if (rest != 0 && (rest > pool_free || g->shared_used + rest >
+			fab_mmu_threshold(g->th_mode, g->dynamic_th, g->static_th,
+				pool_free - rest)))
+		return -EAGAIN;
+	if (q->bytes + bytes > fab_mmu_threshold(q->th_mode, q->dynamic_th, q->static_th,
+			pool_free - rest))
+		return -EAGAIN;
+
+	g->reserved_used += to_reserved;
+	g->shared_used += rest;
+	mmu->pool_used += rest;
+	q->bytes += bytes;
+	used = g->reserved_used + g->shared_used + g->headroom_used;
+	if (used > g->watermark)
+		g->watermark = used;
+	if (q->bytes > q->watermark)
+		q->watermark = q->bytes;
+	if (mmu->pool_used > mmu->pool_watermark)
+		mmu->pool_watermark = mmu->pool_used;
+	g->admit_pkts += n;
+	g->admit_bytes += bytes;
+	mmu->admit_pkts += n;
+	mmu->admit_bytes += bytes;
+	return 0;
+}
+
 /* Resume a paused group if its rule holds; true if it did. */
 static inline bool
 try_xon(struct fab_mmu *mmu, struct fab_mmu_pg *g, uint16_t port, uint8_t pg,
@@ -175,6 +222,40 @@ fab_mmu_release(struct fab_mmu *mmu, uint16_t in_port, uint8_t pg, uint16_t out_
 		q->bytes -= bytes;
 	}
 	try_xon(mmu, g, in_port, pg, ev);
+}
+
+int
+fab_mmu_release_run(struct fab_mmu *mmu, uint16_t in_port, uint8_t pg, uint16_t out_port,
+		uint8_t cls, uint64_t bytes, struct fab_mmu_event *ev)
+{
+	struct fab_mmu_pg *g;
+	struct fab_mmu_queue *q;
+	uint64_t part;
+
+	event_clear(ev);
+	if (unlikely(in_port >= mmu->nb_ports || out_port >= mmu->nb_ports ||
+			pg >= FAB_NUM_PRIO || cls >= FAB_NUM_PRIO))
+		return -EAGAIN;
+	g = &mmu->pg[in_port * FAB_NUM_PRIO + pg];
+	q = &mmu->queue[out_port * FAB_NUM_PRIO + cls];
+	if (unlikely(q->bytes < bytes ||
+			g->headroom_used + g->shared_used + g->reserved_used < bytes))
+		return -EAGAIN;
+	/* Draining in order, headroom then shared then reserved, adds up over packets. */
+	part = RTE_MIN(bytes, g->headroom_used);
+	g->headroom_used -= part;
+	bytes -= part;
+	q->bytes -= part;
+	part = RTE_MIN(bytes, g->shared_used);
+	g->shared_used -= part;
+	mmu->pool_used -= part;
+	bytes -= part;
+	q->bytes -= part;
+	g->reserved_used -= bytes;
+	q->bytes -= bytes;
+	/* Resuming only gets easier as bytes leave: due after the run iff due at some packet. */
+	try_xon(mmu, g, in_port, pg, ev);
+	return 0;
 }
 
 int

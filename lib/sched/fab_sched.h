@@ -286,6 +286,15 @@ fab_sched_is_paused(const struct fab_sched *s, uint8_t cls, uint64_t t)
 	return t >= q->pause_start && t < q->paused_until;
 }
 
+/** Frames class @p cls (< 8) can still take before fab_sched_enqueue() refuses one. */
+static inline uint32_t
+fab_sched_room(const struct fab_sched *s, uint8_t cls)
+{
+	const struct fab_sched_queue *q = &s->cls[cls];
+
+	return q->mask + 1 - fab_sched_queue_count(q);
+}
+
 /** Bytes queued in class @p cls (for ECN marking and MMU checks); 0 for cls >= 8. */
 static inline uint64_t
 fab_sched_queue_bytes(const struct fab_sched *s, uint8_t cls)

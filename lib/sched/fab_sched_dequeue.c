@@ -199,6 +199,59 @@ take_frame(struct fab_sched *s, int sel, uint32_t *frame_len)
 	return m;
 }
 
+/*
+ * An unshaped port whose frames all wait in one class, with no control
+ * frame due (a switch's common case): every frame of the burst starts now,
+ * so the class is ready for all of them or for none, and select_next()
+ * would pick it each time. DWRR still keeps its books: a head that does not
+ * fit the deficit ends the turn, which comes back round to this class with
+ * one more quantum. Returns -1 when the case does not apply.
+ */
+static inline int
+dequeue_one_class(struct fab_sched *s, uint64_t now, struct rte_mbuf **out,
+		uint8_t *out_cls, uint64_t *tx_done_ps, uint16_t max)
+{
+	unsigned int c;
+	struct fab_sched_queue *q;
+	bool dwrr;
+	uint16_t n = 0;
+
+	if (fab_sched_queue_count(&s->ctrl) != 0 || s->nonempty == 0 ||
+			(s->nonempty & (s->nonempty - 1)) != 0)
+		return -1;
+	c = (unsigned int)__builtin_ctz(s->nonempty);
+	q = &s->cls[c];
+	if (head_ready_ps(q, now, now) != now)
+		return -1;
+	dwrr = ((s->strict_mask >> c) & 1) == 0;
+	if (dwrr)
+		while (s->dwrr_cur != c)
+			dwrr_end_turn(s);
+	while (n < max && q->head != q->tail) {
+		uint32_t len;
+
+		if (dwrr) {
+			uint32_t head_len = q->slot[q->head & q->mask].frame_len;
+
+			if (!s->dwrr_in_turn) {
+				q->deficit += q->quantum;
+				s->dwrr_in_turn = true;
+			}
+			while (head_len > q->deficit)
+				q->deficit += q->quantum;
+		}
+		out[n] = take_frame(s, (int)c, &len);
+		if (out_cls != NULL)
+			out_cls[n] = (uint8_t)c;
+		if (tx_done_ps != NULL)
+			tx_done_ps[n] = now;
+		s->tx_pkts++;
+		s->tx_bytes += len;
+		n++;
+	}
+	return n;
+}
+
 static __rte_always_inline uint16_t
 dequeue_burst(struct fab_sched *s, uint64_t now, struct rte_mbuf **out, uint8_t *out_cls,
 		uint64_t *tx_done_ps, uint16_t max, const bool shaped)
@@ -214,6 +267,12 @@ dequeue_burst(struct fab_sched *s, uint64_t now, struct rte_mbuf **out, uint8_t 
 
 		mask &= (uint8_t)(mask - 1);
 		stamp_arrivals(&s->cls[c], now);
+	}
+	if (!shaped) {
+		int one = dequeue_one_class(s, now, out, out_cls, tx_done_ps, max);
+
+		if (one >= 0)
+			return (uint16_t)one;
 	}
 	t = shaped ? s->busy_until : now;
 

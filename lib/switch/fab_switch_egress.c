@@ -127,6 +127,28 @@ watchdog(struct fab_switch *sw, struct sw_port *sp, uint64_t now)
 	}
 }
 
+/*
+ * Give back the buffer of @p n frames of one (ingress port, group) leaving
+ * class @p cls of port @p out: at once, or one by one when the MMU finds an
+ * error in the whole (which the single releases then count).
+ */
+static void
+release_run(struct fab_switch *sw, uint16_t out, uint16_t in, uint8_t pg, uint8_t cls,
+		const uint32_t *len, uint16_t n, uint64_t bytes, uint64_t now)
+{
+	struct fab_mmu_event ev;
+	uint16_t k;
+
+	if (likely(fab_mmu_release_run(sw->mmu, in, pg, out, cls, bytes, &ev) == 0)) {
+		sw_mmu_event(sw, &ev, now);
+		return;
+	}
+	for (k = 0; k < n; k++) {
+		fab_mmu_release(sw->mmu, in, pg, out, cls, len[k], &ev);
+		sw_mmu_event(sw, &ev, now);
+	}
+}
+
 unsigned int
 sw_egress(struct fab_switch *sw, uint16_t p, uint64_t now)
 {
@@ -141,7 +163,7 @@ sw_egress(struct fab_switch *sw, uint16_t p, uint64_t now)
 		uint64_t tx_done[FAB_SWITCH_BURST], later[FAB_NUM_PRIO] = { 0 };
 		uint32_t ecn_q[FAB_SWITCH_BURST], len[FAB_SWITCH_BURST];
 		uint8_t ocls[FAB_SWITCH_BURST], ecn_cls[FAB_SWITCH_BURST];
-		uint16_t i, nsend = 0, necn = 0;
+		uint16_t i, run_end, nsend = 0, necn = 0;
 
 		n = fab_sched_dequeue_burst(sp->sched, now, out, ocls, tx_done, FAB_SWITCH_BURST);
 		/* Bytes of the same class that leave after each frame in this burst. */
@@ -150,42 +172,53 @@ sw_egress(struct fab_switch *sw, uint16_t p, uint64_t now)
 			if (ocls[i] != FAB_SCHED_CLS_CTRL)
 				later[ocls[i]] += len[i];
 		}
-		for (i = 0; i < n; i++) {
-			struct rte_mbuf *m = out[i];
+		for (i = 0; i < n; i = run_end) {
+			const struct sw_mbuf_meta *first;
 			uint8_t cls = ocls[i];
-			struct sw_mbuf_meta *sm;
-			struct fab_mmu_event ev = { 0 };
+			uint64_t bytes = len[i];
+			uint16_t k;
 
-			sp->st.tx_pkts++;
-			sp->st.tx_bytes += len[i];
+			run_end = i + 1;
 			if (cls == FAB_SCHED_CLS_CTRL) {
+				sp->st.tx_pkts++;
+				sp->st.tx_bytes += len[i];
 				sp->st.tx_ctrl_pkts++;
 				tx_done[nsend] = tx_done[i];
+				out[nsend++] = out[i];
+				continue;
+			}
+			/* A run from one ingress group leaves the buffer at once. */
+			first = sw_meta(out[i]);
+			while (run_end < n && ocls[run_end] == cls &&
+					sw_meta(out[run_end])->in_port == first->in_port &&
+					sw_meta(out[run_end])->pg == first->pg)
+				bytes += len[run_end++];
+			release_run(sw, p, first->in_port, first->pg, cls, &len[i],
+				(uint16_t)(run_end - i), bytes, now);
+			for (k = i; k < run_end; k++) {
+				struct rte_mbuf *m = out[k];
+				const struct sw_mbuf_meta *sm = sw_meta(m);
+
+				later[cls] -= len[k];
+				if (unlikely((sp->wd_drop >> cls) & 1)) {
+					sw_count_drop(sp, FAB_SW_DROP_PFC_WATCHDOG);
+					rte_pktmbuf_free(m);
+					continue;
+				}
+				sp->st.tx_pkts++;
+				sp->st.tx_bytes += len[k];
+				if (sw->mark_at_dequeue && sp->ecn_state != NULL &&
+						(sm->tos & 3) != 0 && (sm->tos & 3) != 3) {
+					/* The queue the frame leaves behind, as the HPCC simulator marks. */
+					ecn_m[necn] = m;
+					ecn_cls[necn] = cls;
+					ecn_q[necn++] = (uint32_t)RTE_MIN(
+						fab_sched_queue_bytes(sp->sched, cls) + later[cls],
+						(uint64_t)UINT32_MAX);
+				}
+				tx_done[nsend] = tx_done[k];
 				out[nsend++] = m;
-				continue;
 			}
-			later[cls] -= len[i];
-			sm = sw_meta(m);
-			fab_mmu_release(sw->mmu, sm->in_port, sm->pg, p, cls, len[i], &ev);
-			sw_mmu_event(sw, &ev, now);
-			if (unlikely((sp->wd_drop >> cls) & 1)) {
-				sp->st.tx_pkts--;
-				sp->st.tx_bytes -= len[i];
-				sw_count_drop(sp, FAB_SW_DROP_PFC_WATCHDOG);
-				rte_pktmbuf_free(m);
-				continue;
-			}
-			if (sw->mark_at_dequeue && sp->ecn_state != NULL &&
-					(sm->tos & 3) != 0 && (sm->tos & 3) != 3) {
-				/* The queue the frame leaves behind, as the HPCC simulator marks. */
-				ecn_m[necn] = m;
-				ecn_cls[necn] = cls;
-				ecn_q[necn++] = (uint32_t)RTE_MIN(
-					fab_sched_queue_bytes(sp->sched, cls) + later[cls],
-					(uint64_t)UINT32_MAX);
-			}
-			tx_done[nsend] = tx_done[i];
-			out[nsend++] = m;
 		}
 		if (necn != 0)
 			sw_ecn_apply(sw, p, ecn_m, ecn_cls, ecn_q, necn);

@@ -131,20 +131,49 @@ mmu_drop_reason(enum fab_mmu_verdict v)
 	}
 }
 
+/*
+ * Queue one frame the MMU admitted; returns the class's depth before it, or
+ * -1 if the class ring was full (the frame is then released and dropped).
+ */
+static int64_t
+enqueue_admitted(struct fab_switch *sw, uint16_t in, uint16_t out, uint8_t cls,
+		struct rte_mbuf *m, const struct fab_pkt_meta *mt, uint64_t now)
+{
+	struct sw_port *ip = &sw->ports[in], *op = &sw->ports[out];
+	uint32_t len = mt->pkt_len;
+	uint8_t pg = ip->pg_of[cls];
+	struct sw_mbuf_meta *sm = sw_meta(m);
+	uint64_t before;
+
+	sm->in_port = in;
+	sm->pg = pg;
+	sm->l3 = mt->l3;
+	sm->l3_off = mt->l3_off;
+	sm->tos = (uint8_t)(mt->dscp << 2 | mt->ecn);
+	before = fab_sched_queue_bytes(op->sched, cls);
+	if (unlikely(fab_sched_enqueue(op->sched, cls, m, len) != 0)) {
+		struct fab_mmu_event ev = { 0 };
+
+		fab_mmu_release(sw->mmu, in, pg, out, cls, len, &ev);
+		sw_mmu_event(sw, &ev, now);
+		drop(op, FAB_SW_DROP_QUEUE_FULL, m);
+		return -1;
+	}
+	ip->st.fwd_pkts++;
+	return (int64_t)before;
+}
+
 /* Admit and enqueue one routed frame; returns its queue depth before it, or -1 if dropped. */
 static int64_t
 admit_enqueue(struct fab_switch *sw, uint16_t in, uint16_t out, uint8_t cls,
 		struct rte_mbuf *m, const struct fab_pkt_meta *mt, uint64_t now)
 {
 	struct sw_port *ip = &sw->ports[in], *op = &sw->ports[out];
-	uint32_t len = rte_pktmbuf_pkt_len(m);
 	uint8_t pg = ip->pg_of[cls];
 	struct fab_mmu_event ev = { 0 };
 	enum fab_mmu_verdict v;
-	struct sw_mbuf_meta *sm;
-	uint64_t before;
 
-	v = fab_mmu_admit(sw->mmu, in, pg, out, cls, len, &ev);
+	v = fab_mmu_admit(sw->mmu, in, pg, out, cls, mt->pkt_len, &ev);
 	sw_mmu_event(sw, &ev, now);
 	if (v != FAB_MMU_ADMIT) {
 		enum fab_switch_drop why = mmu_drop_reason(v);
@@ -163,22 +192,7 @@ admit_enqueue(struct fab_switch *sw, uint16_t in, uint16_t out, uint8_t cls,
 		}
 		return -1;
 	}
-	sm = sw_meta(m);
-	sm->in_port = in;
-	sm->pg = pg;
-	sm->l3 = mt->l3;
-	sm->l3_off = mt->l3_off;
-	sm->tos = (uint8_t)(mt->dscp << 2 | mt->ecn);
-	before = fab_sched_queue_bytes(op->sched, cls);
-	if (unlikely(fab_sched_enqueue(op->sched, cls, m, len) != 0)) {
-		memset(&ev, 0, sizeof(ev));
-		fab_mmu_release(sw->mmu, in, pg, out, cls, len, &ev);
-		sw_mmu_event(sw, &ev, now);
-		drop(op, FAB_SW_DROP_QUEUE_FULL, m);
-		return -1;
-	}
-	ip->st.fwd_pkts++;
-	return (int64_t)before;
+	return enqueue_admitted(sw, in, out, cls, m, mt, now);
 }
 
 void
@@ -200,8 +214,8 @@ sw_ingress(struct fab_switch *sw, uint16_t in, struct rte_mbuf **pkts, uint16_t 
 	struct rte_mbuf *ecn_m[FAB_SWITCH_BURST];
 	uint8_t ecn_cls[FAB_SWITCH_BURST];
 	uint32_t ecn_q[FAB_SWITCH_BURST];
-	uint16_t ecn_out[FAB_SWITCH_BURST];
-	uint16_t i, k, nk = 0, n4 = 0, n6 = 0, nlb = 0, necn = 0;
+	uint16_t ecn_out[FAB_SWITCH_BURST], out_port[FAB_SWITCH_BURST];
+	uint16_t i, run_end, k, nk = 0, n4 = 0, n6 = 0, nlb = 0, necn = 0;
 
 	for (i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
@@ -305,22 +319,52 @@ sw_ingress(struct fab_switch *sw, uint16_t in, struct rte_mbuf **pkts, uint16_t 
 
 	for (k = 0; k < nk; k++) {
 		const struct fab_nexthop *nh;
-		struct rte_mbuf *m = keep[k];
-		int64_t depth;
 
-		if (m == NULL)
+		if (keep[k] == NULL)
 			continue;
 		nh = fab_route_nexthop(sw->route, nh_id[k]);
-		fab_pkt_dec_ttl(m, &meta[k]);
-		rewrite_macs(m, &nh->dst_mac, &sw->ports[nh->port].mac);
-		depth = admit_enqueue(sw, in, nh->port, cls[k], m, &meta[k], now);
-		if (depth < 0 || sw->mark_at_dequeue || sw->ports[nh->port].ecn_state == NULL ||
-				meta[k].ecn == 0 || meta[k].ecn == 3)
+		fab_pkt_dec_ttl(keep[k], &meta[k]);
+		rewrite_macs(keep[k], &nh->dst_mac, &sw->ports[nh->port].mac);
+		out_port[k] = nh->port;
+	}
+
+	/*
+	 * Frames in a row for one egress queue come from one ingress group: the
+	 * MMU admits such a run at once when no frame of it can meet a limit,
+	 * exactly as it would have one by one, and the queue takes them all.
+	 */
+	for (k = 0; k < nk; k = run_end) {
+		uint64_t bytes;
+		uint16_t out;
+		bool whole;
+		uint8_t c;
+
+		run_end = k + 1;
+		if (keep[k] == NULL)
 			continue;
-		ecn_m[necn] = m;
-		ecn_cls[necn] = cls[k];
-		ecn_q[necn] = (uint32_t)RTE_MIN(depth, (int64_t)UINT32_MAX);
-		ecn_out[necn++] = nh->port;
+		out = out_port[k];
+		c = cls[k];
+		bytes = meta[k].pkt_len;
+		while (run_end < nk && keep[run_end] != NULL && out_port[run_end] == out &&
+				cls[run_end] == c)
+			bytes += meta[run_end++].pkt_len;
+		whole = fab_sched_room(sw->ports[out].sched, c) >= (uint32_t)(run_end - k) &&
+			fab_mmu_admit_run(sw->mmu, in, sp->pg_of[c], out, c, run_end - k,
+				bytes) == 0;
+		for (i = k; i < run_end; i++) {
+			struct rte_mbuf *m = keep[i];
+			int64_t depth = whole ?
+				enqueue_admitted(sw, in, out, c, m, &meta[i], now) :
+				admit_enqueue(sw, in, out, c, m, &meta[i], now);
+
+			if (depth < 0 || sw->mark_at_dequeue || sw->ports[out].ecn_state == NULL ||
+					meta[i].ecn == 0 || meta[i].ecn == 3)
+				continue;
+			ecn_m[necn] = m;
+			ecn_cls[necn] = c;
+			ecn_q[necn] = (uint32_t)RTE_MIN(depth, (int64_t)UINT32_MAX);
+			ecn_out[necn++] = out;
+		}
 	}
 
 	/* One decision call per egress port for this burst's ECT frames. */
