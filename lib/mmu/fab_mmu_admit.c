@@ -42,6 +42,35 @@ count_drop(struct fab_mmu *mmu, struct fab_mmu_pg *g, enum fab_mmu_verdict v,
 	mmu->drop_bytes[v] += bytes;
 }
 
+/* Book @p n admitted packets, @p bytes in all, split over the group's regions. */
+static inline void
+account_admitted(struct fab_mmu *mmu, struct fab_mmu_pg *g, struct fab_mmu_queue *q,
+		uint32_t n, uint64_t bytes, uint64_t to_reserved, uint64_t to_shared,
+		uint64_t to_headroom)
+{
+	uint64_t used;
+
+	g->reserved_used += to_reserved;
+	g->shared_used += to_shared;
+	g->headroom_used += to_headroom;
+	mmu->pool_used += to_shared;
+	q->bytes += bytes;
+	/* Every use only grew: its value now is the largest it took. */
+	used = g->reserved_used + g->shared_used + g->headroom_used;
+	if (used > g->watermark)
+		g->watermark = used;
+	if (g->headroom_used > g->headroom_watermark)
+		g->headroom_watermark = g->headroom_used;
+	if (q->bytes > q->watermark)
+		q->watermark = q->bytes;
+	if (mmu->pool_used > mmu->pool_watermark)
+		mmu->pool_watermark = mmu->pool_used;
+	g->admit_pkts += n;
+	g->admit_bytes += bytes;
+	mmu->admit_pkts += n;
+	mmu->admit_bytes += bytes;
+}
+
 enum fab_mmu_verdict
 fab_mmu_admit(struct fab_mmu *mmu, uint16_t in_port, uint8_t pg, uint16_t out_port,
 		uint8_t cls, uint32_t bytes, struct fab_mmu_event *ev)
@@ -49,7 +78,7 @@ fab_mmu_admit(struct fab_mmu *mmu, uint16_t in_port, uint8_t pg, uint16_t out_po
 	struct fab_mmu_pg *g;
 	struct fab_mmu_queue *q;
 	enum fab_mmu_verdict verdict = FAB_MMU_ADMIT;
-	uint64_t to_reserved, rest, to_shared = 0, to_headroom = 0, used;
+	uint64_t to_reserved, rest, to_shared = 0, to_headroom = 0;
 	bool raise_xoff = false;
 
 	event_clear(ev);
@@ -99,25 +128,7 @@ fab_mmu_admit(struct fab_mmu *mmu, uint16_t in_port, uint8_t pg, uint16_t out_po
 		return verdict;
 	}
 
-	g->reserved_used += to_reserved;
-	g->shared_used += to_shared;
-	g->headroom_used += to_headroom;
-	mmu->pool_used += to_shared;
-	q->bytes += bytes;
-
-	used = g->reserved_used + g->shared_used + g->headroom_used;
-	if (used > g->watermark)
-		g->watermark = used;
-	if (g->headroom_used > g->headroom_watermark)
-		g->headroom_watermark = g->headroom_used;
-	if (q->bytes > q->watermark)
-		q->watermark = q->bytes;
-	if (mmu->pool_used > mmu->pool_watermark)
-		mmu->pool_watermark = mmu->pool_used;
-	g->admit_pkts++;
-	g->admit_bytes += bytes;
-	mmu->admit_pkts++;
-	mmu->admit_bytes += bytes;
+	account_admitted(mmu, g, q, 1, bytes, to_reserved, to_shared, to_headroom);
 	return FAB_MMU_ADMIT;
 }
 
@@ -127,7 +138,7 @@ fab_mmu_admit_run(struct fab_mmu *mmu, uint16_t in_port, uint8_t pg, uint16_t ou
 {
 	struct fab_mmu_pg *g;
 	struct fab_mmu_queue *q;
-	uint64_t to_reserved, rest, pool_free, used;
+	uint64_t to_reserved, rest, pool_free;
 
 	if (unlikely(in_port >= mmu->nb_ports || out_port >= mmu->nb_ports ||
 			pg >= FAB_NUM_PRIO || cls >= FAB_NUM_PRIO))
@@ -150,21 +161,7 @@ fab_mmu_admit_run(struct fab_mmu *mmu, uint16_t in_port, uint8_t pg, uint16_t ou
 			pool_free - rest))
 		return -EAGAIN;
 
-	g->reserved_used += to_reserved;
-	g->shared_used += rest;
-	mmu->pool_used += rest;
-	q->bytes += bytes;
-	used = g->reserved_used + g->shared_used + g->headroom_used;
-	if (used > g->watermark)
-		g->watermark = used;
-	if (q->bytes > q->watermark)
-		q->watermark = q->bytes;
-	if (mmu->pool_used > mmu->pool_watermark)
-		mmu->pool_watermark = mmu->pool_used;
-	g->admit_pkts += n;
-	g->admit_bytes += bytes;
-	mmu->admit_pkts += n;
-	mmu->admit_bytes += bytes;
+	account_admitted(mmu, g, q, n, bytes, to_reserved, rest, 0);
 	return 0;
 }
 
