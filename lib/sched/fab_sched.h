@@ -286,6 +286,42 @@ fab_sched_is_paused(const struct fab_sched *s, uint8_t cls, uint64_t t)
 	return t >= q->pause_start && t < q->paused_until;
 }
 
+/**
+ * Queue @p n frames in class @p cls (< 8), in order, where fab_sched_room()
+ * said they fit: the queue ends as after one fab_sched_enqueue() per frame.
+ *
+ * @return 0; -ENOBUFS (nothing queued, nothing counted) when they do not fit.
+ */
+static inline int
+fab_sched_enqueue_run(struct fab_sched *s, uint8_t cls, struct rte_mbuf *const *m,
+		const uint32_t *frame_len, uint16_t n)
+{
+	struct fab_sched_queue *q = &s->cls[cls];
+	uint64_t bytes = 0;
+	uint16_t i;
+
+	if (unlikely(fab_sched_queue_count(q) + n > q->mask + 1u))
+		return -ENOBUFS;
+	if (n == 0)
+		return 0;
+	for (i = 0; i < n; i++) {
+		struct fab_sched_slot *sl = &q->slot[(q->tail + i) & q->mask];
+
+		sl->m = m[i];
+		sl->frame_len = frame_len[i];
+		bytes += frame_len[i];
+	}
+	q->tail += n;
+	q->queued_bytes += bytes;
+	/* Depth only grew during the run: its end is its largest. */
+	if (q->queued_bytes > q->max_queued_bytes)
+		q->max_queued_bytes = q->queued_bytes;
+	q->enq_pkts += n;
+	q->enq_bytes += bytes;
+	s->nonempty |= (uint8_t)(1u << cls);
+	return 0;
+}
+
 /** Frames class @p cls (< 8) can still take before fab_sched_enqueue() refuses one. */
 static inline uint32_t
 fab_sched_room(const struct fab_sched *s, uint8_t cls)

@@ -131,6 +131,45 @@ mmu_drop_reason(enum fab_mmu_verdict v)
 	}
 }
 
+/* What egress needs of a frame, written in one store. */
+static inline void
+set_sw_meta(struct rte_mbuf *m, uint16_t in, uint8_t pg, const struct fab_pkt_meta *mt)
+{
+	*sw_meta(m) = (struct sw_mbuf_meta){
+		.in_port = in,
+		.l3_off = mt->l3_off,
+		.pg = pg,
+		.l3 = mt->l3,
+		.tos = (uint8_t)(mt->dscp << 2 | mt->ecn),
+	};
+}
+
+/*
+ * Queue a run of frames that the MMU admitted as a whole and the class has
+ * room for; depth[i] is the class's depth before frame i, as one
+ * enqueue_admitted() per frame would have found it.
+ */
+static void
+enqueue_run(struct fab_switch *sw, uint16_t in, uint16_t out, uint8_t cls,
+		struct rte_mbuf *const *m, const struct fab_pkt_meta *mt, const uint32_t *len,
+		int64_t *depth, uint16_t n)
+{
+	struct sw_port *ip = &sw->ports[in];
+	struct fab_sched *s = sw->ports[out].sched;
+	uint64_t before = fab_sched_queue_bytes(s, cls);
+	uint8_t pg = ip->pg_of[cls];
+	uint16_t i;
+
+	for (i = 0; i < n; i++) {
+		set_sw_meta(m[i], in, pg, &mt[i]);
+		depth[i] = (int64_t)before;
+		before += len[i];
+	}
+	/* Cannot fail: the caller checked the room. */
+	fab_sched_enqueue_run(s, cls, m, len, n);
+	ip->st.fwd_pkts += n;
+}
+
 /*
  * Queue one frame the MMU admitted; returns the class's depth before it, or
  * -1 if the class ring was full (the frame is then released and dropped).
@@ -142,14 +181,9 @@ enqueue_admitted(struct fab_switch *sw, uint16_t in, uint16_t out, uint8_t cls,
 	struct sw_port *ip = &sw->ports[in], *op = &sw->ports[out];
 	uint32_t len = mt->pkt_len;
 	uint8_t pg = ip->pg_of[cls];
-	struct sw_mbuf_meta *sm = sw_meta(m);
 	uint64_t before;
 
-	sm->in_port = in;
-	sm->pg = pg;
-	sm->l3 = mt->l3;
-	sm->l3_off = mt->l3_off;
-	sm->tos = (uint8_t)(mt->dscp << 2 | mt->ecn);
+	set_sw_meta(m, in, pg, mt);
 	before = fab_sched_queue_bytes(op->sched, cls);
 	if (unlikely(fab_sched_enqueue(op->sched, cls, m, len) != 0)) {
 		struct fab_mmu_event ev = { 0 };
@@ -215,6 +249,8 @@ sw_ingress(struct fab_switch *sw, uint16_t in, struct rte_mbuf **pkts, uint16_t 
 	uint8_t ecn_cls[FAB_SWITCH_BURST];
 	uint32_t ecn_q[FAB_SWITCH_BURST];
 	uint16_t ecn_out[FAB_SWITCH_BURST], out_port[FAB_SWITCH_BURST];
+	uint32_t len[FAB_SWITCH_BURST];
+	int64_t depth[FAB_SWITCH_BURST];
 	uint16_t i, run_end, k, nk = 0, n4 = 0, n6 = 0, nlb = 0, necn = 0;
 
 	for (i = 0; i < n; i++) {
@@ -344,25 +380,29 @@ sw_ingress(struct fab_switch *sw, uint16_t in, struct rte_mbuf **pkts, uint16_t 
 			continue;
 		out = out_port[k];
 		c = cls[k];
-		bytes = meta[k].pkt_len;
+		len[k] = meta[k].pkt_len;
+		bytes = len[k];
 		while (run_end < nk && keep[run_end] != NULL && out_port[run_end] == out &&
-				cls[run_end] == c)
-			bytes += meta[run_end++].pkt_len;
+				cls[run_end] == c) {
+			len[run_end] = meta[run_end].pkt_len;
+			bytes += len[run_end++];
+		}
 		whole = fab_sched_room(sw->ports[out].sched, c) >= (uint32_t)(run_end - k) &&
 			fab_mmu_admit_run(sw->mmu, in, sp->pg_of[c], out, c, run_end - k,
 				bytes) == 0;
+		if (whole)
+			enqueue_run(sw, in, out, c, &keep[k], &meta[k], &len[k], &depth[k],
+				(uint16_t)(run_end - k));
 		for (i = k; i < run_end; i++) {
 			struct rte_mbuf *m = keep[i];
-			int64_t depth = whole ?
-				enqueue_admitted(sw, in, out, c, m, &meta[i], now) :
-				admit_enqueue(sw, in, out, c, m, &meta[i], now);
+			int64_t d = whole ? depth[i] : admit_enqueue(sw, in, out, c, m, &meta[i], now);
 
-			if (depth < 0 || sw->mark_at_dequeue || sw->ports[out].ecn_state == NULL ||
+			if (d < 0 || sw->mark_at_dequeue || sw->ports[out].ecn_state == NULL ||
 					meta[i].ecn == 0 || meta[i].ecn == 3)
 				continue;
 			ecn_m[necn] = m;
 			ecn_cls[necn] = c;
-			ecn_q[necn] = (uint32_t)RTE_MIN(depth, (int64_t)UINT32_MAX);
+			ecn_q[necn] = (uint32_t)RTE_MIN(d, (int64_t)UINT32_MAX);
 			ecn_out[necn++] = out;
 		}
 	}

@@ -1101,6 +1101,7 @@ test_unshaped_matches_reference(void)
 	struct fab_sched_conf conf;
 	struct fab_sched *s;
 	uint32_t next_id = 1, iter, released = 0;
+	struct fab_sched_stats st;
 	unsigned int c;
 
 	base_conf(&conf, 0);
@@ -1147,9 +1148,69 @@ test_unshaped_matches_reference(void)
 		/* A short burst is one that found the queues empty. */
 		if (n < max)
 			CU_ASSERT_EQUAL_FATAL(ref_take(&r), -1);
+		/* The books: what is still queued, and what left, class by class. */
+		fab_sched_stats(s, 1000ull * iter, &st);
+		for (c = 0; c < FAB_NUM_PRIO; c++) {
+			uint64_t queued = 0;
+			uint32_t h;
+
+			for (h = r.head[c]; h != r.tail[c]; h++)
+				queued += r.len[c][h % 256];
+			CU_ASSERT_EQUAL(st.cls[c].queued_bytes, queued);
+			CU_ASSERT_EQUAL(st.cls[c].queued_pkts, r.tail[c] - r.head[c]);
+			CU_ASSERT_EQUAL(st.cls[c].deq_pkts, r.head[c]);
+		}
+		CU_ASSERT_EQUAL(st.tx_pkts, released);
 	}
 	CU_ASSERT_TRUE(released > 3000);
 	fab_sched_free(s);
+}
+
+/* A run queued at once leaves the queue as one enqueue per frame does. */
+static void
+test_enqueue_run_equals_single(void)
+{
+	struct fab_sched_conf conf;
+	struct fab_sched_stats sa, sb;
+	struct fab_sched *a, *b;
+	struct rte_mbuf *m[8], *out[8];
+	uint32_t len[8];
+	uint16_t i, n;
+
+	base_conf(&conf, 0);
+	conf.cls[2].capacity = 8;
+	a = fab_sched_create(&conf);
+	b = fab_sched_create(&conf);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(b);
+	for (i = 0; i < 6; i++) {
+		len[i] = 100u * (i + 1);
+		m[i] = make_frame(64, i);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(m[i]);
+		CU_ASSERT_EQUAL(fab_sched_enqueue(a, 2, m[i], len[i]), 0);
+	}
+	CU_ASSERT_EQUAL(fab_sched_room(b, 2), 8);
+	CU_ASSERT_EQUAL(fab_sched_enqueue_run(b, 2, m, len, 6), 0);
+	CU_ASSERT_EQUAL(fab_sched_room(b, 2), 2);
+	/* Three more do not fit: refused whole, nothing counted. */
+	CU_ASSERT_EQUAL(fab_sched_enqueue_run(b, 2, m, len, 3), -ENOBUFS);
+	fab_sched_stats(a, 0, &sa);
+	fab_sched_stats(b, 0, &sb);
+	CU_ASSERT_EQUAL(memcmp(&sa, &sb, sizeof(sa)), 0);
+	CU_ASSERT_EQUAL(sb.cls[2].queued_bytes, 2100);
+	CU_ASSERT_EQUAL(sb.cls[2].max_queued_bytes, 2100);
+	CU_ASSERT_EQUAL(sb.cls[2].full_pkts, 0);
+	/* Both hand the frames back in order (b's are the same mbufs: drop a's refs). */
+	n = fab_sched_dequeue_burst(a, 0, out, NULL, NULL, 8);
+	CU_ASSERT_EQUAL(n, 6);
+	n = fab_sched_dequeue_burst(b, 0, out, NULL, NULL, 8);
+	CU_ASSERT_EQUAL(n, 6);
+	for (i = 0; i < n; i++) {
+		CU_ASSERT_EQUAL(frame_id(out[i]), i);
+		rte_pktmbuf_free(out[i]);
+	}
+	fab_sched_free(a);
+	fab_sched_free(b);
 }
 
 static void
@@ -1182,6 +1243,7 @@ fab_suite_sched(void)
 		return -1;
 	FAB_ADD_TEST(s, test_create_invalid);
 	FAB_ADD_TEST(s, test_unshaped_matches_reference);
+	FAB_ADD_TEST(s, test_enqueue_run_equals_single);
 	FAB_ADD_TEST(s, test_invalid_class);
 	FAB_ADD_TEST(s, test_tx_done_100g);
 	FAB_ADD_TEST(s, test_tx_done_25g);
