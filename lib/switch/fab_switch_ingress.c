@@ -251,6 +251,7 @@ sw_ingress(struct fab_switch *sw, uint16_t in, struct rte_mbuf **pkts, uint16_t 
 	uint16_t ecn_out[FAB_SWITCH_BURST], out_port[FAB_SWITCH_BURST];
 	uint32_t len[FAB_SWITCH_BURST];
 	int64_t depth[FAB_SWITCH_BURST];
+	bool ecn_one_port = true;
 	uint16_t i, run_end, k, nk = 0, n4 = 0, n6 = 0, nlb = 0, necn = 0;
 
 	for (i = 0; i < n; i++) {
@@ -400,6 +401,7 @@ sw_ingress(struct fab_switch *sw, uint16_t in, struct rte_mbuf **pkts, uint16_t 
 			if (d < 0 || sw->mark_at_dequeue || sw->ports[out].ecn_state == NULL ||
 					meta[i].ecn == 0 || meta[i].ecn == 3)
 				continue;
+			ecn_one_port &= necn == 0 || ecn_out[0] == out;
 			ecn_m[necn] = m;
 			ecn_cls[necn] = c;
 			ecn_q[necn] = (uint32_t)RTE_MIN(d, (int64_t)UINT32_MAX);
@@ -408,6 +410,11 @@ sw_ingress(struct fab_switch *sw, uint16_t in, struct rte_mbuf **pkts, uint16_t 
 	}
 
 	/* One decision call per egress port for this burst's ECT frames. */
+	if (necn != 0 && ecn_one_port) {
+		/* All for one port, as in a leaf's uplink burst: no regrouping. */
+		sw_ecn_apply(sw, ecn_out[0], ecn_m, ecn_cls, ecn_q, necn);
+		return;
+	}
 	while (necn != 0) {
 		uint16_t out = ecn_out[0], j = 0, rest = 0;
 		struct rte_mbuf *gm[FAB_SWITCH_BURST];
