@@ -65,11 +65,13 @@ ipv4_csum_ok(const uint8_t *ip, uint32_t hl)
 		memcpy(&w, ip + i, 4);
 		sum += w;
 	}
-	sum = (sum & 0xffffffffu) + (sum >> 32);
-	sum = (sum & 0xffffffffu) + (sum >> 32);
-	sum = (sum & 0xffff) + (sum >> 16);
-	sum = (sum & 0xffff) + (sum >> 16);
-	return sum == 0xffff;
+	/*
+	 * Folding end-around carries keeps the value modulo 0xffff (2^16 is 1
+	 * modulo 0xffff) and never gives 0 for a non-zero sum, so the folded
+	 * sum is 0xffff exactly when the sum is a non-zero multiple of 0xffff:
+	 * one multiply instead of a chain of four dependent folds.
+	 */
+	return sum != 0 && sum % 0xffff == 0;
 }
 
 /*
@@ -442,6 +444,8 @@ _Static_assert(FAB_PKT_F_SOLICITED == 0x10 && FAB_PKT_F_MIGREQ == 0x20 &&
 #if RTE_BYTE_ORDER != RTE_LITTLE_ENDIAN
 #error "parse_roce4_fast() composes little-endian words"
 #endif
+typedef uint64_t meta_word_t __attribute__((may_alias, aligned(8)));
+_Static_assert(_Alignof(struct fab_pkt_meta) >= 8, "meta layout: alignment");
 
 /*
  * The switch's and the hosts' common case in one pass: an untagged IPv4
@@ -457,16 +461,15 @@ parse_roce4_fast(const struct rte_mbuf *m, struct fab_pkt_meta *mt)
 {
 	const uint8_t *f = rte_pktmbuf_mtod(m, const uint8_t *);
 	const uint8_t *ip = f + RTE_ETHER_HDR_LEN, *u, *bth;
-	uint32_t len = m->data_len, tot, ulen, udp_end, tail, p;
+	uint64_t len = m->data_len, tot, ulen, udp_end, tail, p;
 	/*
 	 * 64-bit, as the words they go into: GCC spills a narrower value with a
 	 * narrow store and reloads it whole, which store forwarding cannot serve.
 	 */
-	uint64_t payload_off, opcode, tos, ttl;
-	uint32_t src, dst, ports;
+	uint64_t payload_off, opcode, tos, ttl, b1, b4, b8, flags, pkey, qp, psn;
+	uint64_t src = 0, dst = 0, ports = 0;
 	struct fab_pkt_opcode_layout lay;
-	uint64_t w[12];
-	uint16_t flags;
+	meta_word_t *o = (meta_word_t *)mt;
 
 	if (m->nb_segs != 1 || len < FAB_ETH_MIN_FRAME)
 		return false;
@@ -492,33 +495,39 @@ parse_roce4_fast(const struct rte_mbuf *m, struct fab_pkt_meta *mt)
 
 	/*
 	 * Twelve whole-word stores instead of clearing the record and filling
-	 * thirty fields one by one (stores were most of this function's cost).
-	 * The layout checks below keep the words honest.
+	 * thirty fields one by one (stores were most of this function's cost),
+	 * each made just before it is stored, so that few values stay live.
+	 * The layout checks above keep the words honest.
 	 */
-	flags = (uint16_t)(((bth[1] & 0x80u) >> 3) | ((bth[1] & 0x40u) >> 1) |
-		((bth[4] & 0x80u) >> 1) | ((bth[4] & 0x40u) << 1) | ((bth[8] & 0x80u) << 1));
+	b1 = bth[1];
+	b4 = bth[4];
+	b8 = bth[8];
+	flags = ((b1 & 0x80u) >> 3) | ((b1 & 0x40u) >> 1) | ((b4 & 0x80u) >> 1) |
+		((b4 & 0x40u) << 1) | ((b8 & 0x80u) << 1);
+	o[0] = len | flags << 32 | (uint64_t)FAB_PKT_KIND_ROCE << 48;
+	o[1] = RTE_ETHER_TYPE_IPV4 | (uint64_t)FAB_L3_IPV4 << 48 | (uint64_t)IPPROTO_UDP << 56;
 	payload_off = p + lay.ext_len;
-	opcode = bth[0];
+	o[2] = RTE_ETHER_HDR_LEN | (uint64_t)(RTE_ETHER_HDR_LEN + 20) << 16 |
+		(uint64_t)(RTE_ETHER_HDR_LEN + 28) << 32 | payload_off << 48;
 	tos = ip[1];
 	ttl = ip[8];
-	w[0] = len | (uint64_t)flags << 32 | (uint64_t)FAB_PKT_KIND_ROCE << 48;
-	w[1] = RTE_ETHER_TYPE_IPV4 | (uint64_t)FAB_L3_IPV4 << 48 | (uint64_t)IPPROTO_UDP << 56;
-	w[2] = RTE_ETHER_HDR_LEN | (uint64_t)(RTE_ETHER_HDR_LEN + 20) << 16 |
-		(uint64_t)(RTE_ETHER_HDR_LEN + 28) << 32 | payload_off << 48;
-	w[3] = (RTE_ETHER_HDR_LEN + tot) | (tos >> 2) << 32 | (tos & 0x3) << 40 | ttl << 48 |
+	opcode = bth[0];
+	o[3] = (RTE_ETHER_HDR_LEN + tot) | (tos >> 2) << 32 | (tos & 0x3) << 40 | ttl << 48 |
 		opcode << 56;
-	w[4] = lay.ext | (uint64_t)((bth[1] >> 4) & 0x3) << 16 | (uint64_t)be16(bth + 2) << 32;
-	w[5] = (be32(bth + 4) & FAB_QPN_MASK) | (uint64_t)(be32(bth + 8) & FAB_PSN_MASK) << 32;
-	w[6] = (uint64_t)(udp_end - tail - payload_off) << 32;
+	pkey = be16(bth + 2);
+	o[4] = lay.ext | ((b1 >> 4) & 0x3) << 16 | pkey << 32;
+	qp = be32(bth + 4) & FAB_QPN_MASK;
+	psn = be32(bth + 8) & FAB_PSN_MASK;
+	o[5] = qp | psn << 32;
+	o[6] = (udp_end - tail - payload_off) << 32;
 	memcpy(&src, ip + 12, 4);
+	o[7] = src;
+	o[8] = 0;
 	memcpy(&dst, ip + 16, 4);
+	o[9] = dst;
+	o[10] = 0;
 	memcpy(&ports, u, 4);
-	w[7] = src;
-	w[8] = 0;
-	w[9] = dst;
-	w[10] = 0;
-	w[11] = ports | (uint64_t)IPPROTO_UDP << 32 | (uint64_t)FAB_L3_IPV4 << 40;
-	memcpy(mt, w, sizeof(w));
+	o[11] = ports | (uint64_t)IPPROTO_UDP << 32 | (uint64_t)FAB_L3_IPV4 << 40;
 	if (lay.ext & FAB_EXT_AETH) {
 		const uint8_t *aeth = f + fab_pkt_ext_off(mt, FAB_EXT_AETH);
 

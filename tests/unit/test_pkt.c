@@ -460,6 +460,77 @@ test_fuzz_fast_path_equals_general(void)
 	CU_ASSERT_TRUE(fast_ok > 5000);
 }
 
+/* RFC 1071, sixteen bits at a time: the one's-complement sum of a header. */
+static uint16_t
+ref_ones_sum(const uint8_t *h, int n)
+{
+	uint32_t sum = 0;
+	int i;
+
+	for (i = 0; i < n; i += 2)
+		sum += (uint32_t)(h[i] << 8 | h[i + 1]);
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)sum;
+}
+
+/*
+ * The parser accepts an IPv4 header exactly when its one's-complement sum
+ * is 0xffff, on random headers with their checksum right, off by a little,
+ * or random (both 0x0000 and 0xffff forms of a right checksum included).
+ */
+static void
+test_ipv4_checksum_rule(void)
+{
+	uint8_t f[VEC_MAX];
+	int iter, accepted = 0, refused = 0;
+
+	srand(2024);
+	for (iter = 0; iter < 50000; iter++) {
+		int n = load_vector("v4_write_first", f), k;
+		uint8_t *ip = f + 14;
+		struct fab_pkt_meta mt;
+		uint16_t c;
+		int r;
+
+		/* Keep version, length, fragment and protocol; randomise the rest. */
+		ip[1] = (uint8_t)rand();
+		ip[4] = (uint8_t)rand();
+		ip[5] = (uint8_t)rand();
+		ip[8] = (uint8_t)(2 + rand() % 254);
+		for (k = 12; k < 20; k++)
+			ip[k] = (uint8_t)rand();
+		ip[10] = ip[11] = 0;
+		c = (uint16_t)~ref_ones_sum(ip, 20);
+		switch (rand() % 4) {
+		case 0:
+			break;
+		case 1:
+			c = (uint16_t)(c + 1 + rand() % 3);
+			break;
+		case 2:
+			c = (uint16_t)rand();
+			break;
+		default:
+			/* 0 and 0xffff are the same number in one's complement. */
+			c = c == 0 ? 0xffff : c == 0xffff ? 0 : c;
+			break;
+		}
+		ip[10] = (uint8_t)(c >> 8);
+		ip[11] = (uint8_t)c;
+		r = fab_pkt_parse_buf(f, (uint32_t)n, &mt);
+		if (ref_ones_sum(ip, 20) == 0xffff) {
+			CU_ASSERT_NOT_EQUAL_FATAL(r, FAB_PKT_DROP_IPV4_CHECKSUM);
+			accepted++;
+		} else {
+			CU_ASSERT_EQUAL_FATAL(r, FAB_PKT_DROP_IPV4_CHECKSUM);
+			refused++;
+		}
+	}
+	CU_ASSERT_TRUE(accepted > 10000);
+	CU_ASSERT_TRUE(refused > 10000);
+}
+
 /* ------------------------------------------------------------ builders */
 
 static struct fab_roce_addr
@@ -746,6 +817,7 @@ fab_suite_pkt(void)
 	FAB_ADD_TEST(s, test_every_truncation_rejected);
 	FAB_ADD_TEST(s, test_fuzz_flat_equals_segmented);
 	FAB_ADD_TEST(s, test_fuzz_fast_path_equals_general);
+	FAB_ADD_TEST(s, test_ipv4_checksum_rule);
 	FAB_ADD_TEST(s, test_build_write_equals_scapy);
 	FAB_ADD_TEST(s, test_build_ack_nak_cnp_equal_scapy);
 	FAB_ADD_TEST(s, test_build_vlan_and_ipv6_equal_vectors);
