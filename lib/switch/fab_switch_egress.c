@@ -153,6 +153,7 @@ unsigned int
 sw_egress(struct fab_switch *sw, uint16_t p, uint64_t now)
 {
 	struct sw_port *sp = &sw->ports[p];
+	const bool mark = sw->mark_at_dequeue && sp->ecn_state != NULL;
 	unsigned int done = 0;
 	uint16_t n;
 
@@ -166,12 +167,13 @@ sw_egress(struct fab_switch *sw, uint16_t p, uint64_t now)
 		uint16_t i, run_end, nsend = 0, necn = 0;
 
 		n = fab_sched_dequeue_burst(sp->sched, now, out, ocls, tx_done, FAB_SWITCH_BURST);
-		/* Bytes of the same class that leave after each frame in this burst. */
-		for (i = n; i-- > 0;) {
+		for (i = 0; i < n; i++)
 			len[i] = rte_pktmbuf_pkt_len(out[i]);
-			if (ocls[i] != FAB_SCHED_CLS_CTRL)
-				later[ocls[i]] += len[i];
-		}
+		/* Marking at dequeue sees the bytes of its class that leave after it. */
+		if (mark)
+			for (i = 0; i < n; i++)
+				if (ocls[i] != FAB_SCHED_CLS_CTRL)
+					later[ocls[i]] += len[i];
 		for (i = 0; i < n; i = run_end) {
 			const struct sw_mbuf_meta *first;
 			uint8_t cls = ocls[i];
@@ -195,6 +197,17 @@ sw_egress(struct fab_switch *sw, uint16_t p, uint64_t now)
 				bytes += len[run_end++];
 			release_run(sw, p, first->in_port, first->pg, cls, &len[i],
 				(uint16_t)(run_end - i), bytes, now);
+			if (likely(!mark && !((sp->wd_drop >> cls) & 1))) {
+				/* Every frame of the run leaves as it is: count, and keep the order. */
+				sp->st.tx_pkts += run_end - i;
+				sp->st.tx_bytes += bytes;
+				for (k = i; nsend != k && k < run_end; k++) {
+					tx_done[nsend] = tx_done[k];
+					out[nsend++] = out[k];
+				}
+				nsend += run_end - k;
+				continue;
+			}
 			for (k = i; k < run_end; k++) {
 				struct rte_mbuf *m = out[k];
 				const struct sw_mbuf_meta *sm = sw_meta(m);
@@ -207,8 +220,7 @@ sw_egress(struct fab_switch *sw, uint16_t p, uint64_t now)
 				}
 				sp->st.tx_pkts++;
 				sp->st.tx_bytes += len[k];
-				if (sw->mark_at_dequeue && sp->ecn_state != NULL &&
-						(sm->tos & 3) != 0 && (sm->tos & 3) != 3) {
+				if (mark && (sm->tos & 3) != 0 && (sm->tos & 3) != 3) {
 					/* The queue the frame leaves behind, as the HPCC simulator marks. */
 					ecn_m[necn] = m;
 					ecn_cls[necn] = cls;
