@@ -145,32 +145,6 @@ set_sw_meta(struct rte_mbuf *m, uint16_t in, uint8_t pg, const struct fab_pkt_me
 }
 
 /*
- * Queue a run of frames that the MMU admitted as a whole and the class has
- * room for; depth[i] is the class's depth before frame i, as one
- * enqueue_admitted() per frame would have found it.
- */
-static void
-enqueue_run(struct fab_switch *sw, uint16_t in, uint16_t out, uint8_t cls,
-		struct rte_mbuf *const *m, const struct fab_pkt_meta *mt, const uint32_t *len,
-		int64_t *depth, uint16_t n)
-{
-	struct sw_port *ip = &sw->ports[in];
-	struct fab_sched *s = sw->ports[out].sched;
-	uint64_t before = fab_sched_queue_bytes(s, cls);
-	uint8_t pg = ip->pg_of[cls];
-	uint16_t i;
-
-	for (i = 0; i < n; i++) {
-		set_sw_meta(m[i], in, pg, &mt[i]);
-		depth[i] = (int64_t)before;
-		before += len[i];
-	}
-	/* Cannot fail: the caller checked the room. */
-	fab_sched_enqueue_run(s, cls, m, len, n);
-	ip->st.fwd_pkts += n;
-}
-
-/*
  * Queue one frame the MMU admitted; returns the class's depth before it, or
  * -1 if the class ring was full (the frame is then released and dropped).
  */
@@ -250,7 +224,6 @@ sw_ingress(struct fab_switch *sw, uint16_t in, struct rte_mbuf **pkts, uint16_t 
 	uint32_t ecn_q[FAB_SWITCH_BURST];
 	uint16_t ecn_out[FAB_SWITCH_BURST], out_port[FAB_SWITCH_BURST];
 	uint32_t len[FAB_SWITCH_BURST];
-	int64_t depth[FAB_SWITCH_BURST];
 	bool ecn_one_port = true;
 	uint16_t i, run_end, k, nk = 0, n4 = 0, n6 = 0, nlb = 0, necn = 0;
 
@@ -373,7 +346,7 @@ sw_ingress(struct fab_switch *sw, uint16_t in, struct rte_mbuf **pkts, uint16_t 
 	for (k = 0; k < nk; k = run_end) {
 		uint64_t bytes;
 		uint16_t out;
-		bool whole;
+		bool whole, ecn_here;
 		uint8_t c;
 
 		run_end = k + 1;
@@ -391,15 +364,37 @@ sw_ingress(struct fab_switch *sw, uint16_t in, struct rte_mbuf **pkts, uint16_t 
 		whole = fab_sched_room(sw->ports[out].sched, c) >= (uint32_t)(run_end - k) &&
 			fab_mmu_admit_run(sw->mmu, in, sp->pg_of[c], out, c, run_end - k,
 				bytes) == 0;
-		if (whole)
-			enqueue_run(sw, in, out, c, &keep[k], &meta[k], &len[k], &depth[k],
-				(uint16_t)(run_end - k));
+		ecn_here = !sw->mark_at_dequeue && sw->ports[out].ecn_state != NULL;
+		if (whole) {
+			/*
+			 * Queue the run at once; each ECT frame sees the depth one
+			 * enqueue per frame would have shown it.
+			 */
+			struct fab_sched *s = sw->ports[out].sched;
+			uint64_t before = fab_sched_queue_bytes(s, c);
+			uint8_t pg = sp->pg_of[c];
+
+			for (i = k; i < run_end; i++) {
+				set_sw_meta(keep[i], in, pg, &meta[i]);
+				if (ecn_here && meta[i].ecn != 0 && meta[i].ecn != 3) {
+					ecn_one_port &= necn == 0 || ecn_out[0] == out;
+					ecn_m[necn] = keep[i];
+					ecn_cls[necn] = c;
+					ecn_q[necn] = (uint32_t)RTE_MIN(before, (uint64_t)UINT32_MAX);
+					ecn_out[necn++] = out;
+				}
+				before += len[i];
+			}
+			/* Cannot fail: the room was checked. */
+			fab_sched_enqueue_run(s, c, &keep[k], &len[k], (uint16_t)(run_end - k));
+			sp->st.fwd_pkts += run_end - k;
+			continue;
+		}
 		for (i = k; i < run_end; i++) {
 			struct rte_mbuf *m = keep[i];
-			int64_t d = whole ? depth[i] : admit_enqueue(sw, in, out, c, m, &meta[i], now);
+			int64_t d = admit_enqueue(sw, in, out, c, m, &meta[i], now);
 
-			if (d < 0 || sw->mark_at_dequeue || sw->ports[out].ecn_state == NULL ||
-					meta[i].ecn == 0 || meta[i].ecn == 3)
+			if (d < 0 || !ecn_here || meta[i].ecn == 0 || meta[i].ecn == 3)
 				continue;
 			ecn_one_port &= necn == 0 || ecn_out[0] == out;
 			ecn_m[necn] = m;
