@@ -224,9 +224,11 @@ sw_ingress(struct fab_switch *sw, uint16_t in, struct rte_mbuf **pkts, uint16_t 
 	uint32_t ecn_q[FAB_SWITCH_BURST];
 	uint16_t ecn_out[FAB_SWITCH_BURST], out_port[FAB_SWITCH_BURST];
 	uint32_t len[FAB_SWITCH_BURST];
+	const struct rte_ether_addr *dst_mac[FAB_SWITCH_BURST];
 	bool ecn_one_port = true;
 	uint16_t i, run_end, k, nk = 0, n4 = 0, n6 = 0, nlb = 0, necn = 0;
 
+	sp->st.rx_pkts += n;
 	for (i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
 		struct fab_pkt_meta *mt = &meta[nk];
@@ -234,7 +236,6 @@ sw_ingress(struct fab_switch *sw, uint16_t in, struct rte_mbuf **pkts, uint16_t 
 
 		if (i + 2 < n)
 			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 2], void *));
-		sp->st.rx_pkts++;
 		sp->st.rx_bytes += rte_pktmbuf_pkt_len(m);
 		rc = fab_pkt_parse(m, mt);
 		if (unlikely(rc != FAB_PKT_OK)) {
@@ -333,8 +334,7 @@ sw_ingress(struct fab_switch *sw, uint16_t in, struct rte_mbuf **pkts, uint16_t 
 		if (keep[k] == NULL)
 			continue;
 		nh = fab_route_nexthop(sw->route, nh_id[k]);
-		fab_pkt_dec_ttl(keep[k], &meta[k]);
-		rewrite_macs(keep[k], &nh->dst_mac, &sw->ports[nh->port].mac);
+		dst_mac[k] = &nh->dst_mac;
 		out_port[k] = nh->port;
 	}
 
@@ -375,6 +375,8 @@ sw_ingress(struct fab_switch *sw, uint16_t in, struct rte_mbuf **pkts, uint16_t 
 			uint8_t pg = sp->pg_of[c];
 
 			for (i = k; i < run_end; i++) {
+				fab_pkt_dec_ttl(keep[i], &meta[i]);
+				rewrite_macs(keep[i], dst_mac[i], &sw->ports[out].mac);
 				set_sw_meta(keep[i], in, pg, &meta[i]);
 				if (ecn_here && meta[i].ecn != 0 && meta[i].ecn != 3) {
 					ecn_one_port &= necn == 0 || ecn_out[0] == out;
@@ -392,7 +394,11 @@ sw_ingress(struct fab_switch *sw, uint16_t in, struct rte_mbuf **pkts, uint16_t 
 		}
 		for (i = k; i < run_end; i++) {
 			struct rte_mbuf *m = keep[i];
-			int64_t d = admit_enqueue(sw, in, out, c, m, &meta[i], now);
+			int64_t d;
+
+			fab_pkt_dec_ttl(m, &meta[i]);
+			rewrite_macs(m, dst_mac[i], &sw->ports[out].mac);
+			d = admit_enqueue(sw, in, out, c, m, &meta[i], now);
 
 			if (d < 0 || !ecn_here || meta[i].ecn == 0 || meta[i].ecn == 3)
 				continue;
