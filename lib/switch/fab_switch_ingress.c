@@ -203,35 +203,89 @@ admit_enqueue(struct fab_switch *sw, uint16_t in, uint16_t out, uint8_t cls,
 	return enqueue_admitted(sw, in, out, cls, m, mt, now);
 }
 
-void
-sw_ingress(struct fab_switch *sw, uint16_t in, struct rte_mbuf **pkts, uint16_t n,
-		uint64_t now)
+/* A burst on its way through ingress: the frames kept so far and what is known of them. */
+struct sw_burst {
+	uint16_t n;                                  /* frames kept */
+	struct rte_mbuf *m[FAB_SWITCH_BURST];        /* NULL once dropped */
+	struct fab_pkt_meta meta[FAB_SWITCH_BURST];
+	uint8_t cls[FAB_SWITCH_BURST];
+	uint32_t nh_id[FAB_SWITCH_BURST];
+	uint16_t out[FAB_SWITCH_BURST];
+	const struct rte_ether_addr *dst_mac[FAB_SWITCH_BURST];
+	uint32_t len[FAB_SWITCH_BURST];
+};
+
+/* ECT frames waiting for the ECN plugin's decision. */
+struct sw_ecn_batch {
+	uint16_t n;
+	bool one_port;                               /* all for out[0] */
+	struct rte_mbuf *m[FAB_SWITCH_BURST];
+	uint8_t cls[FAB_SWITCH_BURST];
+	uint32_t qbytes[FAB_SWITCH_BURST];
+	uint16_t out[FAB_SWITCH_BURST];
+};
+
+static inline void
+ecn_batch_add(struct sw_ecn_batch *e, struct rte_mbuf *m, uint8_t cls, uint64_t qbytes,
+		uint16_t out)
+{
+	e->one_port &= e->n == 0 || e->out[0] == out;
+	e->m[e->n] = m;
+	e->cls[e->n] = cls;
+	e->qbytes[e->n] = (uint32_t)RTE_MIN(qbytes, (uint64_t)UINT32_MAX);
+	e->out[e->n++] = out;
+}
+
+/* One decision call per egress port for the batch. */
+static void
+ecn_batch_apply(struct fab_switch *sw, struct sw_ecn_batch *e)
+{
+	uint16_t k;
+
+	if (e->n != 0 && e->one_port) {
+		/* All for one port, as in a leaf's uplink burst: no regrouping. */
+		sw_ecn_apply(sw, e->out[0], e->m, e->cls, e->qbytes, e->n);
+		return;
+	}
+	while (e->n != 0) {
+		uint16_t out = e->out[0], j = 0, rest = 0;
+		struct rte_mbuf *gm[FAB_SWITCH_BURST];
+		uint8_t gc[FAB_SWITCH_BURST];
+		uint32_t gq[FAB_SWITCH_BURST];
+
+		for (k = 0; k < e->n; k++) {
+			if (e->out[k] == out) {
+				gm[j] = e->m[k];
+				gc[j] = e->cls[k];
+				gq[j++] = e->qbytes[k];
+			} else {
+				e->m[rest] = e->m[k];
+				e->cls[rest] = e->cls[k];
+				e->qbytes[rest] = e->qbytes[k];
+				e->out[rest++] = e->out[k];
+			}
+		}
+		sw_ecn_apply(sw, out, gm, gc, gq, j);
+		e->n = rest;
+	}
+}
+
+/*
+ * Parse, consume MAC control, check and classify each received frame;
+ * the routable ones are kept in @p b.
+ */
+static void
+parse_burst(struct fab_switch *sw, uint16_t in, struct rte_mbuf **pkts, uint16_t n,
+		uint64_t now, struct sw_burst *b)
 {
 	struct sw_port *sp = &sw->ports[in];
-	struct fab_pkt_meta meta[FAB_SWITCH_BURST];
-	struct rte_mbuf *keep[FAB_SWITCH_BURST];
-	uint8_t cls[FAB_SWITCH_BURST];
-	uint64_t target[FAB_SWITCH_BURST];
-	uint32_t nh_id[FAB_SWITCH_BURST];
-	uint32_t v4[FAB_SWITCH_BURST];
-	uint8_t v6[FAB_SWITCH_BURST][16];
-	uint16_t v4_at[FAB_SWITCH_BURST], v6_at[FAB_SWITCH_BURST];
-	const struct fab_pkt_meta *lb_pkt[FAB_SWITCH_BURST];
-	const struct fab_nh_group *lb_grp[FAB_SWITCH_BURST];
-	uint16_t lb_at[FAB_SWITCH_BURST], member[FAB_SWITCH_BURST];
-	struct rte_mbuf *ecn_m[FAB_SWITCH_BURST];
-	uint8_t ecn_cls[FAB_SWITCH_BURST];
-	uint32_t ecn_q[FAB_SWITCH_BURST];
-	uint16_t ecn_out[FAB_SWITCH_BURST], out_port[FAB_SWITCH_BURST];
-	uint32_t len[FAB_SWITCH_BURST];
-	const struct rte_ether_addr *dst_mac[FAB_SWITCH_BURST];
-	bool ecn_one_port = true;
-	uint16_t i, run_end, k, nk = 0, n4 = 0, n6 = 0, nlb = 0, necn = 0;
+	uint16_t i;
 
 	sp->st.rx_pkts += n;
+	b->n = 0;
 	for (i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
-		struct fab_pkt_meta *mt = &meta[nk];
+		struct fab_pkt_meta *mt = &b->meta[b->n];
 		int rc;
 
 		if (i + 2 < n)
@@ -269,20 +323,37 @@ sw_ingress(struct fab_switch *sw, uint16_t in, struct rte_mbuf **pkts, uint16_t 
 			drop(sp, FAB_SW_DROP_TTL, m);
 			continue;
 		}
-		cls[nk] = classify(sw, sp, mt);
-		keep[nk] = m;
-		if (mt->l3 == FAB_L3_IPV4) {
-			v4[n4] = rte_be_to_cpu_32(mt->key.dst.v4);
-			v4_at[n4++] = nk;
-		} else {
-			memcpy(v6[n6], mt->key.dst.v6, 16);
-			v6_at[n6++] = nk;
-		}
-		nk++;
+		b->cls[b->n] = classify(sw, sp, mt);
+		b->m[b->n++] = m;
 	}
-	if (nk == 0)
-		return;
+}
 
+/*
+ * Route the kept frames (one bulk lookup per address family), balance the
+ * ones routed to groups (one plugin call), and resolve their next hops;
+ * frames without a route are dropped.
+ */
+static void
+route_burst(struct fab_switch *sw, struct sw_port *sp, struct sw_burst *b)
+{
+	uint64_t target[FAB_SWITCH_BURST];
+	uint32_t v4[FAB_SWITCH_BURST];
+	uint8_t v6[FAB_SWITCH_BURST][16];
+	uint16_t v4_at[FAB_SWITCH_BURST], v6_at[FAB_SWITCH_BURST];
+	const struct fab_pkt_meta *lb_pkt[FAB_SWITCH_BURST];
+	const struct fab_nh_group *lb_grp[FAB_SWITCH_BURST];
+	uint16_t lb_at[FAB_SWITCH_BURST], member[FAB_SWITCH_BURST];
+	uint16_t k, n4 = 0, n6 = 0, nlb = 0;
+
+	for (k = 0; k < b->n; k++) {
+		if (b->meta[k].l3 == FAB_L3_IPV4) {
+			v4[n4] = rte_be_to_cpu_32(b->meta[k].key.dst.v4);
+			v4_at[n4++] = k;
+		} else {
+			memcpy(v6[n6], b->meta[k].key.dst.v6, 16);
+			v6_at[n6++] = k;
+		}
+	}
 	if (n4 != 0) {
 		uint64_t t4[FAB_SWITCH_BURST];
 
@@ -298,25 +369,25 @@ sw_ingress(struct fab_switch *sw, uint16_t in, struct rte_mbuf **pkts, uint16_t 
 			target[v6_at[k]] = t6[k];
 	}
 
-	for (k = 0; k < nk; k++) {
+	for (k = 0; k < b->n; k++) {
 		uint64_t t = target[k];
 
 		if (unlikely(t == FAB_ROUTE_MISS)) {
-			drop(sp, FAB_SW_DROP_NO_ROUTE, keep[k]);
-			keep[k] = NULL;
+			drop(sp, FAB_SW_DROP_NO_ROUTE, b->m[k]);
+			b->m[k] = NULL;
 		} else if (fab_route_target_is_group(t)) {
 			const struct fab_nh_group *g =
 				fab_route_group(sw->route, fab_route_target_id(t));
 
 			if (g->n_members == 1) {
-				nh_id[k] = g->members[0];
+				b->nh_id[k] = g->members[0];
 			} else {
-				lb_pkt[nlb] = &meta[k];
+				lb_pkt[nlb] = &b->meta[k];
 				lb_grp[nlb] = g;
 				lb_at[nlb++] = k;
 			}
 		} else {
-			nh_id[k] = fab_route_target_id(t);
+			b->nh_id[k] = fab_route_target_id(t);
 		}
 	}
 	if (nlb != 0) {
@@ -324,117 +395,95 @@ sw_ingress(struct fab_switch *sw, uint16_t in, struct rte_mbuf **pkts, uint16_t 
 		for (k = 0; k < nlb; k++) {
 			uint16_t mb = member[k] < lb_grp[k]->n_members ? member[k] : 0;
 
-			nh_id[lb_at[k]] = lb_grp[k]->members[mb];
+			b->nh_id[lb_at[k]] = lb_grp[k]->members[mb];
 		}
 	}
 
-	for (k = 0; k < nk; k++) {
+	for (k = 0; k < b->n; k++) {
 		const struct fab_nexthop *nh;
 
-		if (keep[k] == NULL)
+		if (b->m[k] == NULL)
 			continue;
-		nh = fab_route_nexthop(sw->route, nh_id[k]);
-		dst_mac[k] = &nh->dst_mac;
-		out_port[k] = nh->port;
+		nh = fab_route_nexthop(sw->route, b->nh_id[k]);
+		b->dst_mac[k] = &nh->dst_mac;
+		b->out[k] = nh->port;
 	}
+}
 
-	/*
-	 * Frames in a row for one egress queue come from one ingress group: the
-	 * MMU admits such a run at once when no frame of it can meet a limit,
-	 * exactly as it would have one by one, and the queue takes them all.
-	 */
-	for (k = 0; k < nk; k = run_end) {
-		uint64_t bytes;
-		uint16_t out;
-		bool whole, ecn_here;
-		uint8_t c;
+/*
+ * Rewrite, admit and queue the frames [k, end) bound for one egress queue.
+ * The MMU admits such a run at once when no frame of it can meet a limit,
+ * exactly as it would have one by one, and the queue then takes them all in
+ * one pass; otherwise they go one by one. ECT frames join @p e with the
+ * depth that one enqueue per frame shows them.
+ */
+static void
+queue_run(struct fab_switch *sw, uint16_t in, struct sw_burst *b, uint16_t k, uint16_t end,
+		uint64_t bytes, uint64_t now, struct sw_ecn_batch *e)
+{
+	struct sw_port *sp = &sw->ports[in], *op = &sw->ports[b->out[k]];
+	uint16_t out = b->out[k], i;
+	uint8_t c = b->cls[k], pg = sp->pg_of[c];
+	bool ecn_here = !sw->mark_at_dequeue && op->ecn_state != NULL;
 
-		run_end = k + 1;
-		if (keep[k] == NULL)
-			continue;
-		out = out_port[k];
-		c = cls[k];
-		len[k] = meta[k].pkt_len;
-		bytes = len[k];
-		while (run_end < nk && keep[run_end] != NULL && out_port[run_end] == out &&
-				cls[run_end] == c) {
-			len[run_end] = meta[run_end].pkt_len;
-			bytes += len[run_end++];
+	if (fab_sched_room(op->sched, c) >= (uint32_t)(end - k) &&
+			fab_mmu_admit_run(sw->mmu, in, pg, out, c, end - k, bytes) == 0) {
+		uint64_t before = fab_sched_queue_bytes(op->sched, c);
+
+		for (i = k; i < end; i++) {
+			fab_pkt_dec_ttl(b->m[i], &b->meta[i]);
+			rewrite_macs(b->m[i], b->dst_mac[i], &op->mac);
+			set_sw_meta(b->m[i], in, pg, &b->meta[i]);
+			if (ecn_here && b->meta[i].ecn != 0 && b->meta[i].ecn != 3)
+				ecn_batch_add(e, b->m[i], c, before, out);
+			before += b->len[i];
 		}
-		whole = fab_sched_room(sw->ports[out].sched, c) >= (uint32_t)(run_end - k) &&
-			fab_mmu_admit_run(sw->mmu, in, sp->pg_of[c], out, c, run_end - k,
-				bytes) == 0;
-		ecn_here = !sw->mark_at_dequeue && sw->ports[out].ecn_state != NULL;
-		if (whole) {
-			/*
-			 * Queue the run at once; each ECT frame sees the depth one
-			 * enqueue per frame would have shown it.
-			 */
-			struct fab_sched *s = sw->ports[out].sched;
-			uint64_t before = fab_sched_queue_bytes(s, c);
-			uint8_t pg = sp->pg_of[c];
-
-			for (i = k; i < run_end; i++) {
-				fab_pkt_dec_ttl(keep[i], &meta[i]);
-				rewrite_macs(keep[i], dst_mac[i], &sw->ports[out].mac);
-				set_sw_meta(keep[i], in, pg, &meta[i]);
-				if (ecn_here && meta[i].ecn != 0 && meta[i].ecn != 3) {
-					ecn_one_port &= necn == 0 || ecn_out[0] == out;
-					ecn_m[necn] = keep[i];
-					ecn_cls[necn] = c;
-					ecn_q[necn] = (uint32_t)RTE_MIN(before, (uint64_t)UINT32_MAX);
-					ecn_out[necn++] = out;
-				}
-				before += len[i];
-			}
-			/* Cannot fail: the room was checked. */
-			fab_sched_enqueue_run(s, c, &keep[k], &len[k], (uint16_t)(run_end - k));
-			sp->st.fwd_pkts += run_end - k;
-			continue;
-		}
-		for (i = k; i < run_end; i++) {
-			struct rte_mbuf *m = keep[i];
-			int64_t d;
-
-			fab_pkt_dec_ttl(m, &meta[i]);
-			rewrite_macs(m, dst_mac[i], &sw->ports[out].mac);
-			d = admit_enqueue(sw, in, out, c, m, &meta[i], now);
-
-			if (d < 0 || !ecn_here || meta[i].ecn == 0 || meta[i].ecn == 3)
-				continue;
-			ecn_one_port &= necn == 0 || ecn_out[0] == out;
-			ecn_m[necn] = m;
-			ecn_cls[necn] = c;
-			ecn_q[necn] = (uint32_t)RTE_MIN(d, (int64_t)UINT32_MAX);
-			ecn_out[necn++] = out;
-		}
-	}
-
-	/* One decision call per egress port for this burst's ECT frames. */
-	if (necn != 0 && ecn_one_port) {
-		/* All for one port, as in a leaf's uplink burst: no regrouping. */
-		sw_ecn_apply(sw, ecn_out[0], ecn_m, ecn_cls, ecn_q, necn);
+		/* Cannot fail: the room was checked. */
+		fab_sched_enqueue_run(op->sched, c, &b->m[k], &b->len[k], (uint16_t)(end - k));
+		sp->st.fwd_pkts += end - k;
 		return;
 	}
-	while (necn != 0) {
-		uint16_t out = ecn_out[0], j = 0, rest = 0;
-		struct rte_mbuf *gm[FAB_SWITCH_BURST];
-		uint8_t gc[FAB_SWITCH_BURST];
-		uint32_t gq[FAB_SWITCH_BURST];
+	for (i = k; i < end; i++) {
+		int64_t d;
 
-		for (k = 0; k < necn; k++) {
-			if (ecn_out[k] == out) {
-				gm[j] = ecn_m[k];
-				gc[j] = ecn_cls[k];
-				gq[j++] = ecn_q[k];
-			} else {
-				ecn_m[rest] = ecn_m[k];
-				ecn_cls[rest] = ecn_cls[k];
-				ecn_q[rest] = ecn_q[k];
-				ecn_out[rest++] = ecn_out[k];
-			}
-		}
-		sw_ecn_apply(sw, out, gm, gc, gq, j);
-		necn = rest;
+		fab_pkt_dec_ttl(b->m[i], &b->meta[i]);
+		rewrite_macs(b->m[i], b->dst_mac[i], &op->mac);
+		d = admit_enqueue(sw, in, out, c, b->m[i], &b->meta[i], now);
+		if (d >= 0 && ecn_here && b->meta[i].ecn != 0 && b->meta[i].ecn != 3)
+			ecn_batch_add(e, b->m[i], c, (uint64_t)d, out);
 	}
+}
+
+void
+sw_ingress(struct fab_switch *sw, uint16_t in, struct rte_mbuf **pkts, uint16_t n,
+		uint64_t now)
+{
+	struct sw_burst b;
+	struct sw_ecn_batch e;
+	uint16_t k, end;
+
+	parse_burst(sw, in, pkts, n, now, &b);
+	if (b.n == 0)
+		return;
+	route_burst(sw, &sw->ports[in], &b);
+
+	/* Frames in a row for one egress queue come from one ingress group. */
+	e.n = 0;
+	e.one_port = true;
+	for (k = 0; k < b.n; k = end) {
+		uint64_t bytes;
+
+		end = k + 1;
+		if (b.m[k] == NULL)
+			continue;
+		b.len[k] = b.meta[k].pkt_len;
+		bytes = b.len[k];
+		while (end < b.n && b.m[end] != NULL && b.out[end] == b.out[k] &&
+				b.cls[end] == b.cls[k]) {
+			b.len[end] = b.meta[end].pkt_len;
+			bytes += b.len[end++];
+		}
+		queue_run(sw, in, &b, k, end, bytes, now, &e);
+	}
+	ecn_batch_apply(sw, &e);
 }
