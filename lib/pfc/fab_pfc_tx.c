@@ -25,8 +25,22 @@ struct fab_pfc_tx {
 	uint8_t xon_mask;        /* resumes waiting to be sent */
 	/* Per priority: next refresh when held paused, else when its XON waits from. */
 	uint64_t due[FAB_NUM_PRIO];
+	/* The earliest of due[]: asked for at every event of every port, changed rarely. */
+	uint64_t next_due;
 	struct fab_pfc_tx_stats stats;
 };
+
+static void
+update_next_due(struct fab_pfc_tx *tx)
+{
+	uint64_t next = FAB_PFC_NEVER;
+	unsigned int p;
+
+	for (p = 0; p < FAB_NUM_PRIO; p++)
+		if (tx->due[p] < next)
+			next = tx->due[p];
+	tx->next_due = next;
+}
 
 struct fab_pfc_tx *
 fab_pfc_tx_create(const struct fab_pfc_tx_conf *conf)
@@ -60,6 +74,7 @@ fab_pfc_tx_create(const struct fab_pfc_tx_conf *conf)
 	tx->enable_mask = conf->enable_mask;
 	for (p = 0; p < FAB_NUM_PRIO; p++)
 		tx->due[p] = FAB_PFC_NEVER;
+	tx->next_due = FAB_PFC_NEVER;
 	return tx;
 }
 
@@ -93,6 +108,7 @@ fab_pfc_tx_xoff(struct fab_pfc_tx *tx, uint8_t prio, uint64_t now)
 	tx->xoff_mask |= bit;
 	tx->xoff_sent_mask &= (uint8_t)~bit;
 	tx->due[prio] = now;
+	update_next_due(tx);
 	return 0;
 }
 
@@ -115,19 +131,14 @@ fab_pfc_tx_xon(struct fab_pfc_tx *tx, uint8_t prio, uint64_t now)
 		tx->due[prio] = FAB_PFC_NEVER;
 	}
 	tx->xoff_sent_mask &= (uint8_t)~bit;
+	update_next_due(tx);
 	return 0;
 }
 
 uint64_t
 fab_pfc_tx_next_event(const struct fab_pfc_tx *tx)
 {
-	uint64_t next = FAB_PFC_NEVER;
-	unsigned int p;
-
-	for (p = 0; p < FAB_NUM_PRIO; p++)
-		if (tx->due[p] < next)
-			next = tx->due[p];
-	return next;
+	return tx->next_due;
 }
 
 bool
@@ -162,6 +173,7 @@ fab_pfc_tx_poll(struct fab_pfc_tx *tx, uint64_t now, uint8_t *enable,
 	tx->xoff_sent_mask = tx->xoff_mask;
 	tx->xon_mask = 0;
 	tx->stats.frames++;
+	update_next_due(tx);
 	return true;
 }
 

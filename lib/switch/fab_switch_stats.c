@@ -53,7 +53,9 @@ fab_switch_next_event(const struct fab_switch *sw, uint64_t now)
 		if (r == FAB_PORT_RX_POLL)
 			return now;
 		t = RTE_MIN(t, r);
-		t = RTE_MIN(t, fab_sched_next_event(sp->sched, now));
+		/* Most ports of a large fabric are idle at any moment: test that inline. */
+		if (!fab_sched_is_empty(sp->sched))
+			t = RTE_MIN(t, fab_sched_next_event(sp->sched, now));
 		if (sp->pfc_tx != NULL)
 			t = RTE_MIN(t, fab_pfc_tx_next_event(sp->pfc_tx));
 		if (sw->wd_enabled) {
