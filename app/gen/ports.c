@@ -36,8 +36,6 @@ port_tx(struct gen_app *a, struct gen_host *h, struct rte_mbuf **pkts, const uin
 static uint32_t
 ethdev_frame_limit(const char *dev, uint32_t want)
 {
-	struct rte_eth_dev_info info;
-	uint32_t overhead, mtu;
 	uint16_t pid;
 	char *end;
 	unsigned long v = strtoul(dev, &end, 10);
@@ -46,16 +44,7 @@ ethdev_frame_limit(const char *dev, uint32_t want)
 		pid = (uint16_t)v;
 	else if (rte_eth_dev_get_port_by_name(dev, &pid) != 0)
 		return want;
-	if (!rte_eth_dev_is_valid_port(pid) || rte_eth_dev_info_get(pid, &info) != 0)
-		return want;
-	if (info.max_mtu != UINT16_MAX && info.max_rx_pktlen > info.max_mtu)
-		overhead = info.max_rx_pktlen - info.max_mtu;
-	else
-		overhead = RTE_ETHER_HDR_LEN + RTE_ETHER_CRC_LEN;
-	if (info.max_rx_pktlen <= overhead)
-		return want;
-	mtu = RTE_MIN(info.max_rx_pktlen - overhead, (uint32_t)info.max_mtu);
-	return RTE_MIN(want, mtu + RTE_ETHER_HDR_LEN);
+	return fab_port_ethdev_frame_limit(pid, want);
 }
 
 int

@@ -127,30 +127,15 @@ expected_records(const struct fab_port *port, const char *name)
 	return n;
 }
 
-/*
- * The longest frame (max_frame_len) a device takes, as 22.11's
- * rte_eth_dev_configure() checks the MTU: af_packet, for one, takes 1518-byte
- * frames whatever the switch's MTU. Unknown devices are lib/port's to report.
- */
+/* The longest frame a configured device takes (lib/port asks the device). */
 static uint32_t
 ethdev_frame_limit(const struct fab_conf_port *cp, uint32_t want)
 {
-	struct rte_eth_dev_info info;
-	uint32_t overhead, mtu;
 	uint16_t pid = cp->dev_index;
 
 	if (cp->dev_name != NULL && rte_eth_dev_get_port_by_name(cp->dev_name, &pid) != 0)
 		return want;
-	if (!rte_eth_dev_is_valid_port(pid) || rte_eth_dev_info_get(pid, &info) != 0)
-		return want;
-	if (info.max_mtu != UINT16_MAX && info.max_rx_pktlen > info.max_mtu)
-		overhead = info.max_rx_pktlen - info.max_mtu;
-	else
-		overhead = RTE_ETHER_HDR_LEN + RTE_ETHER_CRC_LEN;
-	if (info.max_rx_pktlen <= overhead)
-		return want;
-	mtu = RTE_MIN(info.max_rx_pktlen - overhead, (uint32_t)info.max_mtu);
-	return RTE_MIN(want, mtu + RTE_ETHER_HDR_LEN);
+	return fab_port_ethdev_frame_limit(pid, want);
 }
 
 int

@@ -212,6 +212,23 @@ struct fab_port_pcap_conf {
 struct fab_port;
 
 /**
+ * The longest frame (without FCS) a DPDK device takes, as 22.11's
+ * rte_eth_dev_configure() checks the MTU: its largest MTU plus the
+ * Ethernet header. af_packet, for one, takes 1518-byte frames whatever the
+ * configuration asks. Use it to size max_frame_len before opening a port.
+ *
+ * @param port_id
+ *   The ethdev.
+ * @param want
+ *   The frame length the caller would like.
+ * @return
+ *   The smaller of @p want and the device's limit; @p want itself when the
+ *   device is unknown or states no usable limit (opening the port then
+ *   reports what is wrong).
+ */
+uint32_t fab_port_ethdev_frame_limit(uint16_t port_id, uint32_t want);
+
+/**
  * Open a DPDK ethdev as a port: configure one rx and one tx queue, set the
  * MTU from max_frame_len, ask for scattered rx when a frame may exceed one
  * mbuf and for multi-segment tx, each only if the device offers it, enable

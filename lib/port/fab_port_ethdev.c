@@ -401,3 +401,21 @@ fab_port_ethdev_id(const struct fab_port *port)
 		return -ENOTSUP;
 	return ((const struct ethdev_backend *)port->backend)->port_id;
 }
+
+uint32_t
+fab_port_ethdev_frame_limit(uint16_t port_id, uint32_t want)
+{
+	struct rte_eth_dev_info info;
+	uint32_t overhead, mtu;
+
+	if (!rte_eth_dev_is_valid_port(port_id) || rte_eth_dev_info_get(port_id, &info) != 0)
+		return want;
+	if (info.max_mtu != UINT16_MAX && info.max_rx_pktlen > info.max_mtu)
+		overhead = info.max_rx_pktlen - info.max_mtu;
+	else
+		overhead = RTE_ETHER_HDR_LEN + RTE_ETHER_CRC_LEN;
+	if (info.max_rx_pktlen <= overhead)
+		return want;
+	mtu = RTE_MIN(info.max_rx_pktlen - overhead, (uint32_t)info.max_mtu);
+	return RTE_MIN(want, mtu + RTE_ETHER_HDR_LEN);
+}

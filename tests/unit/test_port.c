@@ -1180,6 +1180,14 @@ test_ethdev_null(void)
 	CU_ASSERT_EQUAL(fab_port_next_rx_ps(p), FAB_PORT_RX_POLL);
 	CU_ASSERT_FALSE(fab_port_rx_eof(p));
 	CU_ASSERT_EQUAL(fab_port_rx_hold(p, 1000), -ENOTSUP);
+	/*
+	 * net_null states no receive limit of its own, so its frames are bounded
+	 * by the largest MTU DPDK allows (65535) plus the Ethernet header; an
+	 * unknown device leaves the wish as it is.
+	 */
+	CU_ASSERT_EQUAL(fab_port_ethdev_frame_limit(pid, 9014), 9014);
+	CU_ASSERT_EQUAL(fab_port_ethdev_frame_limit(pid, 100000), 65535 + 14);
+	CU_ASSERT_EQUAL(fab_port_ethdev_frame_limit(RTE_MAX_ETHPORTS - 1, 100000), 100000);
 
 	/* net_null makes a 64-byte frame for every buffer offered */
 	CU_ASSERT_EQUAL_FATAL(fab_port_rx_burst_ts(p, 777, pkts, at, 8), 8);
