@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "fab_json.h"
 #include "gen_app.h"
 
 void
@@ -48,21 +49,6 @@ write_collectives(FILE *f, const struct gen_app *a)
 	return fab_gen_write_collectives(f, a->gen);
 }
 
-static void
-json_str(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (; *s != '\0'; s++) {
-		if (*s == '"' || *s == '\\')
-			fprintf(f, "\\%c", *s);
-		else if ((unsigned char)*s < 0x20)
-			fprintf(f, "\\u%04x", (unsigned char)*s);
-		else
-			fputc(*s, f);
-	}
-	fputc('"', f);
-}
-
 static int
 write_summary(FILE *f, const struct gen_app *a)
 {
@@ -71,10 +57,10 @@ write_summary(FILE *f, const struct gen_app *a)
 	bool first = true;
 
 	fprintf(f, "{\n  \"program\": \"" GEN_PROG "\",\n  \"file\": ");
-	json_str(f, a->conf.path);
+	fab_json_string(f, a->conf.path);
 	fprintf(f, ",\n  \"mode\": \"%s\",\n  \"seed\": %" PRIu64 ",\n  \"mtu\": %u,\n"
 		"  \"cc\": ", a->trace_mode ? "trace" : "ports", a->conf.seed, a->conf.mtu);
-	json_str(f, fab_gen_cc_name(gen));
+	fab_json_string(f, fab_gen_cc_name(gen));
 	fprintf(f, ",\n  \"time_ps\": %" PRIu64 ",\n  \"wall_time_s\": %.6f,\n"
 		"  \"done\": %s,\n", a->end_ps, a->wall_s, fab_gen_done(gen) ? "true" : "false");
 	fprintf(f, "  \"hosts\": [");
@@ -83,7 +69,7 @@ write_summary(FILE *f, const struct gen_app *a)
 		struct fab_gen_host_stats s;
 
 		fprintf(f, "%s\n    {\"name\": ", i == 0 ? "" : ",");
-		json_str(f, a->conf.hosts[i].conf.name);
+		fab_json_string(f, a->conf.hosts[i].conf.name);
 		fprintf(f, ", \"local\": %s", h->sched != NULL ? "true" : "false");
 		if (h->sched == NULL || fab_gen_host_stats(gen, i, &s) < 0) {
 			fputc('}', f);
@@ -113,13 +99,13 @@ write_summary(FILE *f, const struct gen_app *a)
 		const struct fab_gen_job_conf *jc = fab_gen_job(gen, j);
 
 		fprintf(f, "%s\n    {\"name\": ", j == 0 ? "" : ",");
-		json_str(f, jc->name);
+		fab_json_string(f, jc->name);
 		fprintf(f, ", \"pattern\": \"%s\", \"ranks\": %u, \"done\": %s, \"hosts\": [",
 			fab_coll_pattern_name(jc->coll.pattern), jc->coll.nranks,
 			fab_gen_job_done(gen, j) ? "true" : "false");
 		for (k = 0; k < jc->coll.nranks; k++) {
 			fprintf(f, "%s", k == 0 ? "" : ", ");
-			json_str(f, a->conf.hosts[jc->hosts[k]].conf.name);
+			fab_json_string(f, a->conf.hosts[jc->hosts[k]].conf.name);
 		}
 		/* Bytes each rank received from all the others (local receivers only). */
 		fprintf(f, "], \"rx_bytes\": [");
@@ -144,7 +130,7 @@ write_summary(FILE *f, const struct gen_app *a)
 				return -EINVAL;
 			fprintf(f, "%s\n    {\"job\": ", first ? "" : ",");
 			first = false;
-			json_str(f, jc->name);
+			fab_json_string(f, jc->name);
 			fprintf(f, ", \"pattern\": \"%s\", \"bytes\": %" PRIu64 ", \"ranks\": %u, "
 				"\"iters\": %u, \"time_ns\": %.3f, \"algbw_gbps\": %.6f, "
 				"\"busbw_gbps\": %.6f, \"wrong\": %" PRIu64 "}",

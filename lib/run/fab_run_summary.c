@@ -9,37 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fab_json.h"
 #include "fab_run.h"
 
 #define PS_PER_NS 1000u
-
-static void
-json_string(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (; *s != '\0'; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\')
-			fprintf(f, "\\%c", c);
-		else if (c < 0x20)
-			fprintf(f, "\\u%04x", c);
-		else
-			fputc(c, f);
-	}
-	fputc('"', f);
-}
-
-static void
-json_array(FILE *f, const uint64_t *v, unsigned int n, uint64_t div)
-{
-	unsigned int i;
-
-	fputc('[', f);
-	for (i = 0; i < n; i++)
-		fprintf(f, "%s%" PRIu64, i == 0 ? "" : ", ", v[i] / div);
-	fputc(']', f);
-}
 
 static void
 write_port(FILE *f, const struct fab_scenario *s, const struct fab_scn_node *n, uint16_t p,
@@ -51,24 +24,24 @@ write_port(FILE *f, const struct fab_scenario *s, const struct fab_scn_node *n, 
 
 	snprintf(peer_name, sizeof(peer_name), "%s:%s", peer->name, peer->ports[sp->peer_port].name);
 	fprintf(f, "        {\"name\": ");
-	json_string(f, c->ports[p].name);
+	fab_json_string(f, c->ports[p].name);
 	fprintf(f, ", \"peer\": ");
-	json_string(f, peer_name);
+	fab_json_string(f, peer_name);
 	fprintf(f, ", \"link\": ");
-	json_string(f, s->links[sp->link].name);
+	fab_json_string(f, s->links[sp->link].name);
 	fprintf(f, ", \"rate_bps\": %" PRIu64 ",\n", c->ports[p].rate_bps);
 	fprintf(f, "         \"rx_pkts\": %" PRIu64 ", \"rx_bytes\": %" PRIu64
 		", \"tx_pkts\": %" PRIu64 ", \"tx_bytes\": %" PRIu64
 		", \"drops\": %" PRIu64 ", \"ecn_marked\": %" PRIu64 ",\n",
 		st->rx_pkts, st->rx_bytes, st->tx_pkts, st->tx_bytes, st->drops, st->ecn_marked);
 	fprintf(f, "         \"pfc_tx\": ");
-	json_array(f, st->pfc_tx, FAB_NUM_PRIO, 1);
+	fab_json_u64_array(f, st->pfc_tx, FAB_NUM_PRIO, 1);
 	fprintf(f, ", \"pfc_rx\": ");
-	json_array(f, st->pfc_rx, FAB_NUM_PRIO, 1);
+	fab_json_u64_array(f, st->pfc_rx, FAB_NUM_PRIO, 1);
 	fprintf(f, ",\n         \"paused_ns\": ");
-	json_array(f, st->paused_ps, FAB_NUM_PRIO, PS_PER_NS);
+	fab_json_u64_array(f, st->paused_ps, FAB_NUM_PRIO, PS_PER_NS);
 	fprintf(f, ",\n         \"max_queue_bytes\": ");
-	json_array(f, st->max_queue_bytes, FAB_NUM_PRIO, 1);
+	fab_json_u64_array(f, st->max_queue_bytes, FAB_NUM_PRIO, 1);
 	fprintf(f, "}");
 }
 
@@ -110,7 +83,7 @@ write_collectives(FILE *f, struct fab_fabric *fab)
 			if (fab_gen_size_result(gen, j, k, &r) < 0)
 				continue;
 			fprintf(f, "%s\n    {\"job\": ", first ? "" : ",");
-			json_string(f, jc->name);
+			fab_json_string(f, jc->name);
 			fprintf(f, ", \"pattern\": \"%s\", \"bytes\": %" PRIu64
 				", \"ranks\": %u, \"iters\": %u, \"time_ns\": %" PRIu64
 				", \"algbw_gbps\": %.4f, \"busbw_gbps\": %.4f, \"wrong\": %" PRIu64 "}",
@@ -143,9 +116,9 @@ fab_run_write_summary(FILE *f, const struct fab_scenario *s, struct fab_fabric *
 	if (ret < 0)
 		return ret;
 	fprintf(f, "{\n  \"scenario\": ");
-	json_string(f, s->name);
+	fab_json_string(f, s->name);
 	fprintf(f, ",\n  \"file\": ");
-	json_string(f, s->path != NULL ? s->path : "");
+	fab_json_string(f, s->path != NULL ? s->path : "");
 	fprintf(f, ",\n  \"seed\": %" PRIu64 ",\n", info->seed);
 	fprintf(f, "  \"time_mode\": \"%s\",\n",
 		s->run.time == FAB_SCN_TIME_PACED ? "paced" : "virtual");
@@ -174,7 +147,7 @@ fab_run_write_summary(FILE *f, const struct fab_scenario *s, struct fab_fabric *
 		if (sw == NULL)
 			return -EINVAL;
 		fprintf(f, "%s\n    {\"name\": ", first ? "" : ",");
-		json_string(f, n->name);
+		fab_json_string(f, n->name);
 		fprintf(f, ", \"ports\": [\n");
 		for (p = 0; p < c->nb_ports; p++) {
 			ret = fab_switch_port_stats(sw, p, now, &st);
@@ -198,7 +171,7 @@ fab_run_write_summary(FILE *f, const struct fab_scenario *s, struct fab_fabric *
 		if (ret < 0)
 			return ret;
 		fprintf(f, "%s\n    {\"name\": ", first ? "" : ",");
-		json_string(f, n->name);
+		fab_json_string(f, n->name);
 		fprintf(f, ", \"tx_frames\": %" PRIu64 ", \"tx_bytes\": %" PRIu64
 			", \"rx_frames\": %" PRIu64 ", \"rx_bytes\": %" PRIu64
 			", \"rx_cnp\": %" PRIu64 ", \"pfc_rx\": %" PRIu64,

@@ -7,34 +7,14 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "fab_json.h"
 #include "fab_stats.h"
-
-static void
-json_str(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (; s != NULL && *s != '\0'; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\')
-			fprintf(f, "\\%c", c);
-		else if (c < 0x20)
-			fprintf(f, "\\u%04x", c);
-		else
-			fputc(c, f);
-	}
-	fputc('"', f);
-}
 
 static void
 json_u64_array(FILE *f, const char *key, const uint64_t *v, int n, uint64_t div)
 {
-	int i;
-
-	fprintf(f, "\"%s\": [", key);
-	for (i = 0; i < n; i++)
-		fprintf(f, "%s%" PRIu64, i ? ", " : "", v[i] / div);
-	fputc(']', f);
+	fprintf(f, "\"%s\": ", key);
+	fab_json_u64_array(f, v, (unsigned int)n, div);
 }
 
 static void
@@ -80,18 +60,18 @@ fab_stats_write_json(FILE *f, const struct fab_switch *sw, uint64_t now,
 	uint16_t p, n = fab_switch_nb_ports(sw);
 
 	fputs("{\n  \"program\": ", f);
-	json_str(f, run->program);
+	fab_json_string(f, run->program);
 	fputs(",\n  \"config\": ", f);
-	json_str(f, run->config_path);
+	fab_json_string(f, run->config_path);
 	fputs(",\n  \"time_mode\": ", f);
-	json_str(f, run->time_mode);
+	fab_json_string(f, run->time_mode);
 	fprintf(f, ",\n  \"sim_time_ns\": %" PRIu64 ",\n  \"wall_time_s\": %.3f,\n",
 		run->sim_time_ps / 1000, run->wall_time_s);
 	fprintf(f, "  \"buffer_bytes\": %" PRIu64 ",\n  \"ecn_plugin\": ",
 		fab_switch_buffer_bytes(sw));
-	json_str(f, fab_switch_ecn_plugin(sw));
+	fab_json_string(f, fab_switch_ecn_plugin(sw));
 	fputs(",\n  \"lb_plugin\": ", f);
-	json_str(f, fab_switch_lb_plugin(sw));
+	fab_json_string(f, fab_switch_lb_plugin(sw));
 	fputs(",\n  \"ports\": [\n", f);
 	for (p = 0; p < n; p++) {
 		struct fab_port *port = fab_switch_port(sw, p);
@@ -99,9 +79,9 @@ fab_stats_write_json(FILE *f, const struct fab_switch *sw, uint64_t now,
 
 		fab_switch_port_stats(sw, p, now, &s);
 		fputs("    {\n      \"name\": ", f);
-		json_str(f, fab_port_name(port));
+		fab_json_string(f, fab_port_name(port));
 		fputs(", \"kind\": ", f);
-		json_str(f, fab_port_kind_name(fab_port_kind(port)));
+		fab_json_string(f, fab_port_kind_name(fab_port_kind(port)));
 		fprintf(f, ", \"rate_bps\": %" PRIu64 ", \"headroom_bytes\": %u,\n",
 			fab_port_rate_bps(port), fab_switch_port_headroom(sw, p));
 		counters(f, &s, "      ");

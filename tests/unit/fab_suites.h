@@ -8,6 +8,7 @@
  * tests/unit/meson.build. Suites that need mbufs or DPDK libraries ask for
  * the EAL; the runner then starts it with --no-huge --no-shconf.
  */
+FAB_SUITE(json, false)
 FAB_SUITE(pkt, true)
 FAB_SUITE(icrc, true)
 FAB_SUITE(pfc_frame, true)
