@@ -201,11 +201,15 @@ sw_egress(struct fab_switch *sw, uint16_t p, uint64_t now)
 				/* Every frame of the run leaves as it is: count, and keep the order. */
 				sp->st.tx_pkts += run_end - i;
 				sp->st.tx_bytes += bytes;
-				for (k = i; nsend != k && k < run_end; k++) {
-					tx_done[nsend] = tx_done[k];
-					out[nsend++] = out[k];
+				if (nsend == i) {
+					nsend = run_end;
+				} else {
+					/* Something before it was dropped: close the gap. */
+					for (k = i; k < run_end; k++) {
+						tx_done[nsend] = tx_done[k];
+						out[nsend++] = out[k];
+					}
 				}
-				nsend += run_end - k;
 				continue;
 			}
 			for (k = i; k < run_end; k++) {
@@ -220,7 +224,7 @@ sw_egress(struct fab_switch *sw, uint16_t p, uint64_t now)
 				}
 				sp->st.tx_pkts++;
 				sp->st.tx_bytes += len[k];
-				if (mark && (sm->tos & 3) != 0 && (sm->tos & 3) != 3) {
+				if (mark && sw_is_ect(sm->tos & 3)) {
 					/* The queue the frame leaves behind, as the HPCC simulator marks. */
 					ecn_m[necn] = m;
 					ecn_cls[necn] = cls;

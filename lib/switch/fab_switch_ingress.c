@@ -434,7 +434,7 @@ queue_run(struct fab_switch *sw, uint16_t in, struct sw_burst *b, uint16_t k, ui
 			fab_pkt_dec_ttl(b->m[i], &b->meta[i]);
 			rewrite_macs(b->m[i], b->dst_mac[i], &op->mac);
 			set_sw_meta(b->m[i], in, pg, &b->meta[i]);
-			if (ecn_here && b->meta[i].ecn != 0 && b->meta[i].ecn != 3)
+			if (ecn_here && sw_is_ect(b->meta[i].ecn))
 				ecn_batch_add(e, b->m[i], c, before, out);
 			before += b->len[i];
 		}
@@ -449,7 +449,7 @@ queue_run(struct fab_switch *sw, uint16_t in, struct sw_burst *b, uint16_t k, ui
 		fab_pkt_dec_ttl(b->m[i], &b->meta[i]);
 		rewrite_macs(b->m[i], b->dst_mac[i], &op->mac);
 		d = admit_enqueue(sw, in, out, c, b->m[i], &b->meta[i], now);
-		if (d >= 0 && ecn_here && b->meta[i].ecn != 0 && b->meta[i].ecn != 3)
+		if (d >= 0 && ecn_here && sw_is_ect(b->meta[i].ecn))
 			ecn_batch_add(e, b->m[i], c, (uint64_t)d, out);
 	}
 }

@@ -105,6 +105,13 @@ unsigned int sw_egress(struct fab_switch *sw, uint16_t p, uint64_t now);
 void sw_ecn_apply(struct fab_switch *sw, uint16_t out, struct rte_mbuf **m,
 		const uint8_t *cls, const uint32_t *qbytes, uint16_t n);
 
+/* ECT(0) or ECT(1): a frame an ECN policy may mark (Not-ECT never, CE already is). */
+static inline bool
+sw_is_ect(uint8_t ecn)
+{
+	return ecn == 1 || ecn == 2;
+}
+
 static inline void
 sw_count_drop(struct sw_port *sp, enum fab_switch_drop why)
 {
