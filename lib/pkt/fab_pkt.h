@@ -22,6 +22,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <rte_ether.h>
 #include <rte_mbuf.h>
@@ -294,13 +295,44 @@ uint32_t fab_pkt_ext_off(const struct fab_pkt_meta *meta, enum fab_bth_ext which
  */
 int fab_pkt_mark_ce(struct rte_mbuf *m, struct fab_pkt_meta *meta);
 
+/** fab_pkt_dec_ttl() for every case but its inline one; not for direct use. */
+int fab_pkt_dec_ttl_general(struct rte_mbuf *m, struct fab_pkt_meta *meta);
+
 /**
  * Decrement TTL (IPv4, with an incremental checksum update) or hop limit.
  *
  * @return the new TTL, or -ETIMEDOUT when it was already 0 or 1 (the frame
  *   must be dropped), -EINVAL if the frame is not IP.
  */
-int fab_pkt_dec_ttl(struct rte_mbuf *m, struct fab_pkt_meta *meta);
+static inline int
+fab_pkt_dec_ttl(struct rte_mbuf *m, struct fab_pkt_meta *meta)
+{
+	/*
+	 * Inline for the switch's every frame: an IPv4 header in the first
+	 * segment is one 32-bit read and write of TTL, protocol and checksum.
+	 */
+	if (likely(meta->l3 == FAB_L3_IPV4 && meta->ttl > 1 &&
+			m->data_len >= (uint32_t)meta->l3_off + 20)) {
+		uint8_t *w8 = rte_pktmbuf_mtod_offset(m, uint8_t *, meta->l3_off + 8);
+		uint32_t w, sum;
+
+		memcpy(&w, w8, 4);
+		w = rte_be_to_cpu_32(w);
+		meta->ttl--;
+		/*
+		 * TTL is the high byte of its 16-bit word: one less TTL is 0x0100
+		 * less in the sum, so the checksum grows by 0x0100 with the carry
+		 * folded back in (RFC 1624).
+		 */
+		sum = (w & 0xffff) + 0x0100;
+		sum = (sum & 0xffff) + (sum >> 16);
+		w = (uint32_t)meta->ttl << 24 | (w & 0x00ff0000) | sum;
+		w = rte_cpu_to_be_32(w);
+		memcpy(w8, &w, 4);
+		return meta->ttl;
+	}
+	return fab_pkt_dec_ttl_general(m, meta);
+}
 
 /**
  * Rewrite DSCP (IPv4 with an incremental checksum update, or IPv6), keeping

@@ -109,7 +109,7 @@ fab_pkt_set_dscp(struct rte_mbuf *m, struct fab_pkt_meta *meta, uint8_t dscp)
 }
 
 int
-fab_pkt_dec_ttl(struct rte_mbuf *m, struct fab_pkt_meta *meta)
+fab_pkt_dec_ttl_general(struct rte_mbuf *m, struct fab_pkt_meta *meta)
 {
 	if (meta->l3 != FAB_L3_IPV4 && meta->l3 != FAB_L3_IPV6)
 		return -EINVAL;

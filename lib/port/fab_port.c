@@ -84,6 +84,7 @@ fab_port_create_ops(const struct fab_port_conf *conf,
 	}
 	port->rx_burst = ops->rx_burst;
 	port->tx_burst = ops->tx_burst;
+	port->tx_burst_bytes = ops->tx_burst_bytes;
 	port->backend = backend;
 	port->ops = ops;
 	strcpy(port->name, conf->name);
@@ -130,6 +131,15 @@ fab_port_tx_burst(struct fab_port *port, const uint64_t *tx_done_ps,
 		struct rte_mbuf **pkts, uint16_t n)
 {
 	return port->tx_burst(port->backend, &port->stats, tx_done_ps, pkts, n);
+}
+
+uint16_t
+fab_port_tx_burst_bytes(struct fab_port *port, const uint64_t *tx_done_ps,
+		struct rte_mbuf **pkts, uint16_t n, uint64_t bytes)
+{
+	if (port->tx_burst_bytes == NULL)
+		return port->tx_burst(port->backend, &port->stats, tx_done_ps, pkts, n);
+	return port->tx_burst_bytes(port->backend, &port->stats, tx_done_ps, pkts, n, bytes);
 }
 
 void

@@ -67,7 +67,12 @@ enum fab_port_kind {
  */
 struct fab_port_stats {
 	uint64_t rx_packets;      /**< frames delivered by rx bursts */
-	uint64_t rx_bytes;        /**< their bytes (no FCS) */
+	/**
+	 * Their bytes (no FCS). ethdev: the device's own count (ibytes) when
+	 * it keeps one, which includes frames still in its rx ring; otherwise
+	 * summed burst by burst.
+	 */
+	uint64_t rx_bytes;
 	/**
 	 * Frames lost on input: the sum of the rx_err_* counters (pcap) or
 	 * the ethdev's ierrors.
@@ -130,6 +135,14 @@ struct fab_port_ops {
 	const char *(*last_error)(const void *backend);
 	/** Release the backend (the port is being freed). */
 	void (*free)(void *backend);
+	/**
+	 * tx_burst for a caller that has already summed the frames' lengths
+	 * into @p bytes (fab_port_tx_burst_bytes()). Optional: only a backend
+	 * that would otherwise read every frame just to count it gains by it.
+	 */
+	uint16_t (*tx_burst_bytes)(void *backend, struct fab_port_stats *stats,
+			const uint64_t *tx_done_ps, struct rte_mbuf **pkts, uint16_t n,
+			uint64_t bytes);
 };
 
 /** What every port has, whatever its backend. */
@@ -351,6 +364,17 @@ uint16_t fab_port_rx_burst_ts(struct fab_port *port, uint64_t now,
  */
 uint16_t fab_port_tx_burst(struct fab_port *port, const uint64_t *tx_done_ps,
 		struct rte_mbuf **pkts, uint16_t n);
+
+/**
+ * fab_port_tx_burst() for a caller that knows the frames' total length
+ * already (the switch sums it to release buffer space): an ethdev port
+ * then counts tx_bytes without reading every frame once more.
+ *
+ * @param bytes
+ *   The sum of rte_pktmbuf_pkt_len() over the @p n frames.
+ */
+uint16_t fab_port_tx_burst_bytes(struct fab_port *port, const uint64_t *tx_done_ps,
+		struct rte_mbuf **pkts, uint16_t n, uint64_t bytes);
 
 /**
  * Arrival time of the next frame: FAB_PORT_RX_NEVER once input has ended,

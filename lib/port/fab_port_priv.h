@@ -30,6 +30,9 @@ struct fab_port {
 			uint16_t n);
 	uint16_t (*tx_burst)(void *backend, struct fab_port_stats *stats,
 			const uint64_t *tx_done_ps, struct rte_mbuf **pkts, uint16_t n);
+	uint16_t (*tx_burst_bytes)(void *backend, struct fab_port_stats *stats,
+			const uint64_t *tx_done_ps, struct rte_mbuf **pkts, uint16_t n,
+			uint64_t bytes);
 	void *backend;
 	const struct fab_port_ops *ops;
 	const uint64_t *next_rx_hint;  /* fab_port_set_next_rx_hint(); NULL: ask ops */

@@ -165,6 +165,7 @@ sw_egress(struct fab_switch *sw, uint16_t p, uint64_t now)
 		uint32_t ecn_q[FAB_SWITCH_BURST], len[FAB_SWITCH_BURST];
 		uint8_t ocls[FAB_SWITCH_BURST], ecn_cls[FAB_SWITCH_BURST];
 		uint16_t i, run_end, nsend = 0, necn = 0;
+		uint64_t sent_bytes = 0;
 
 		n = fab_sched_dequeue_burst(sp->sched, now, out, ocls, tx_done, FAB_SWITCH_BURST);
 		for (i = 0; i < n; i++)
@@ -183,7 +184,7 @@ sw_egress(struct fab_switch *sw, uint16_t p, uint64_t now)
 			run_end = i + 1;
 			if (cls == FAB_SCHED_CLS_CTRL) {
 				sp->st.tx_pkts++;
-				sp->st.tx_bytes += len[i];
+				sent_bytes += len[i];
 				sp->st.tx_ctrl_pkts++;
 				tx_done[nsend] = tx_done[i];
 				out[nsend++] = out[i];
@@ -200,7 +201,7 @@ sw_egress(struct fab_switch *sw, uint16_t p, uint64_t now)
 			if (likely(!mark && !((sp->wd_drop >> cls) & 1))) {
 				/* Every frame of the run leaves as it is: count, and keep the order. */
 				sp->st.tx_pkts += run_end - i;
-				sp->st.tx_bytes += bytes;
+				sent_bytes += bytes;
 				if (nsend == i) {
 					nsend = run_end;
 				} else {
@@ -223,7 +224,7 @@ sw_egress(struct fab_switch *sw, uint16_t p, uint64_t now)
 					continue;
 				}
 				sp->st.tx_pkts++;
-				sp->st.tx_bytes += len[k];
+				sent_bytes += len[k];
 				if (mark && sw_is_ect(sm->tos & 3)) {
 					/* The queue the frame leaves behind, as the HPCC simulator marks. */
 					ecn_m[necn] = m;
@@ -238,8 +239,9 @@ sw_egress(struct fab_switch *sw, uint16_t p, uint64_t now)
 		}
 		if (necn != 0)
 			sw_ecn_apply(sw, p, ecn_m, ecn_cls, ecn_q, necn);
+		sp->st.tx_bytes += sent_bytes;
 		if (nsend != 0)
-			fab_port_tx_burst(sp->port, tx_done, out, nsend);
+			fab_port_tx_burst_bytes(sp->port, tx_done, out, nsend, sent_bytes);
 		done += n;
 	} while (n == FAB_SWITCH_BURST);
 	return done;
