@@ -479,6 +479,25 @@ ref_ones_sum(const uint8_t *h, int n)
  * is 0xffff, on random headers with their checksum right, off by a little,
  * or random (both 0x0000 and 0xffff forms of a right checksum included).
  */
+/*
+ * Keep version, length, fragment and protocol of an IPv4 header; randomise
+ * the rest (TTL 2..255). Returns the right checksum; the field is left 0.
+ */
+static uint16_t
+randomise_ipv4_header(uint8_t *ip)
+{
+	int k;
+
+	ip[1] = (uint8_t)rand();
+	ip[4] = (uint8_t)rand();
+	ip[5] = (uint8_t)rand();
+	ip[8] = (uint8_t)(2 + rand() % 254);
+	for (k = 12; k < 20; k++)
+		ip[k] = (uint8_t)rand();
+	ip[10] = ip[11] = 0;
+	return (uint16_t)~ref_ones_sum(ip, 20);
+}
+
 static void
 test_ipv4_checksum_rule(void)
 {
@@ -487,21 +506,13 @@ test_ipv4_checksum_rule(void)
 
 	srand(2024);
 	for (iter = 0; iter < 50000; iter++) {
-		int n = load_vector("v4_write_first", f), k;
+		int n = load_vector("v4_write_first", f);
 		uint8_t *ip = f + 14;
 		struct fab_pkt_meta mt;
 		uint16_t c;
 		int r;
 
-		/* Keep version, length, fragment and protocol; randomise the rest. */
-		ip[1] = (uint8_t)rand();
-		ip[4] = (uint8_t)rand();
-		ip[5] = (uint8_t)rand();
-		ip[8] = (uint8_t)(2 + rand() % 254);
-		for (k = 12; k < 20; k++)
-			ip[k] = (uint8_t)rand();
-		ip[10] = ip[11] = 0;
-		c = (uint16_t)~ref_ones_sum(ip, 20);
+		c = randomise_ipv4_header(ip);
 		switch (rand() % 4) {
 		case 0:
 			break;
@@ -554,14 +565,7 @@ test_ttl_checksum_random(void)
 		uint8_t buf[VEC_MAX], hdr[20];
 		uint16_t c, hc;
 
-		ip[1] = (uint8_t)rand();
-		ip[4] = (uint8_t)rand();
-		ip[5] = (uint8_t)rand();
-		ip[8] = (uint8_t)(2 + rand() % 254);
-		for (k = 12; k < 20; k++)
-			ip[k] = (uint8_t)rand();
-		ip[10] = ip[11] = 0;
-		c = (uint16_t)~ref_ones_sum(ip, 20);
+		c = randomise_ipv4_header(ip);
 		ip[10] = (uint8_t)(c >> 8);
 		ip[11] = (uint8_t)c;
 		wrapped += c >= 0xff00;
