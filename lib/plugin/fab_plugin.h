@@ -43,7 +43,7 @@ extern "C" {
 /** ABI major version: a plugin of another major is refused. */
 #define FAB_PLUGIN_ABI_MAJOR 1
 /** ABI minor version: a plugin of a newer minor is refused. */
-#define FAB_PLUGIN_ABI_MINOR 0
+#define FAB_PLUGIN_ABI_MINOR 1
 /** Name of the one symbol a shared-object plugin exports. */
 #define FAB_PLUGIN_SYMBOL "fab_plugin_descriptor"
 /** A plugin named NAME lives in the file FAB_PLUGIN_FILE_PREFIX NAME ".so". */
@@ -155,6 +155,16 @@ struct fab_ecn_ops {
 	 */
 	void (*decide)(void *state, const uint8_t *cls, const uint32_t *queue_bytes,
 			uint16_t n, uint8_t *mark);
+	/**
+	 * Since ABI 1.1; optional (NULL: decide() sees every ECT packet). The
+	 * deepest queue, in bytes, at which decide() never marks a packet of
+	 * class @p cls and leaves its state untouched (draws no random
+	 * number): the host does not pass it packets that see at most that,
+	 * as an ASIC compares the queue with its threshold before anything
+	 * else. 0: no such depth. Asked once per egress port and class after
+	 * create(); the answer must not change.
+	 */
+	uint32_t (*quiet_depth)(const void *state, uint8_t cls);
 };
 
 /* ------------------------------------------------------------------ */
@@ -398,6 +408,17 @@ const struct fab_plugin_desc *fab_plugin_get_desc(const struct fab_plugin *plugi
  *   Its ops, or NULL if it is not an ECN plugin.
  */
 const struct fab_ecn_ops *fab_plugin_ecn_ops(const struct fab_plugin *plugin);
+
+/**
+ * The depth at or below which an ECN plugin's state @p state never marks
+ * class @p cls (fab_ecn_ops.quiet_depth), read only from a plugin whose ABI
+ * minor has that member.
+ *
+ * @return
+ *   That depth in bytes, or 0 when the plugin gives none.
+ */
+uint32_t fab_plugin_ecn_quiet_depth(const struct fab_plugin *plugin, const void *state,
+		uint8_t cls);
 
 /**
  * The ops table of a load-balancing plugin.

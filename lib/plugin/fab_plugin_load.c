@@ -439,6 +439,17 @@ fab_plugin_ecn_ops(const struct fab_plugin *plugin)
 	return plugin->desc->ops;
 }
 
+uint32_t
+fab_plugin_ecn_quiet_depth(const struct fab_plugin *plugin, const void *state, uint8_t cls)
+{
+	const struct fab_ecn_ops *ops = fab_plugin_ecn_ops(plugin);
+
+	/* A 1.0 plugin's table ends before the member: never read past it. */
+	if (ops == NULL || plugin->desc->abi_minor < 1 || ops->quiet_depth == NULL)
+		return 0;
+	return ops->quiet_depth(state, cls);
+}
+
 const struct fab_lb_ops *
 fab_plugin_lb_ops(const struct fab_plugin *plugin)
 {

@@ -257,7 +257,8 @@ parse_leaf_spine(struct scn_ctx *ctx, const struct fab_yaml_node *ls,
 		"spines", "leaves", "hosts_per_leaf", "host_rate", "uplink_rate", "delay",
 		"cable_m", NULL,
 	};
-	const struct fab_yaml_node *spines_n, *leaves_n, *hosts_n, *host_rate_n, *uplink_rate_n;
+	const struct fab_yaml_node *spines_n = NULL, *leaves_n = NULL, *hosts_n = NULL;
+	const struct fab_yaml_node *host_rate_n = NULL, *uplink_rate_n = NULL;
 	const struct fab_yaml_node *delay_n, *n, *leaf_ref, *spine_ref;
 	struct fab_scenario *s = ctx->s;
 	uint64_t host_rate = SCN_DEFAULT_RATE, uplink_rate, delay = SCN_DEFAULT_DELAY_PS, v;

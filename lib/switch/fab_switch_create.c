@@ -355,6 +355,10 @@ build_port(struct fab_switch *sw, const struct fab_switch_params *prm, uint16_t 
 	for (cls = 0; cls < FAB_NUM_PRIO; cls++)
 		sp->pg_of[cls] = fab_mmu_pg_of(sw->mmu, p, (uint8_t)cls);
 	sp->ecn_state = ecn_create(sw, p);
+	/* Frames that see no deeper queue are not offered to the policy at all. */
+	for (cls = 0; cls < FAB_NUM_PRIO; cls++)
+		sp->ecn_quiet[cls] = sp->ecn_state == NULL ? UINT32_MAX :
+			fab_plugin_ecn_quiet_depth(sw->ecn_plugin, sp->ecn_state, (uint8_t)cls);
 	return 0;
 }
 

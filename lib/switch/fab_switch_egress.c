@@ -227,11 +227,13 @@ sw_egress(struct fab_switch *sw, uint16_t p, uint64_t now)
 				sent_bytes += len[k];
 				if (mark && sw_is_ect(sm->tos & 3)) {
 					/* The queue the frame leaves behind, as the HPCC simulator marks. */
-					ecn_m[necn] = m;
-					ecn_cls[necn] = cls;
-					ecn_q[necn++] = (uint32_t)RTE_MIN(
-						fab_sched_queue_bytes(sp->sched, cls) + later[cls],
-						(uint64_t)UINT32_MAX);
+					uint64_t q = fab_sched_queue_bytes(sp->sched, cls) + later[cls];
+
+					if (q > sp->ecn_quiet[cls]) {
+						ecn_m[necn] = m;
+						ecn_cls[necn] = cls;
+						ecn_q[necn++] = (uint32_t)RTE_MIN(q, (uint64_t)UINT32_MAX);
+					}
 				}
 				tx_done[nsend] = tx_done[k];
 				out[nsend++] = m;

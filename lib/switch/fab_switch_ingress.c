@@ -425,6 +425,7 @@ queue_run(struct fab_switch *sw, uint16_t in, struct sw_burst *b, uint16_t k, ui
 	uint16_t out = b->out[k], i;
 	uint8_t c = b->cls[k], pg = sp->pg_of[c];
 	bool ecn_here = !sw->mark_at_dequeue && op->ecn_state != NULL;
+	uint64_t quiet = op->ecn_quiet[c];
 
 	if (fab_sched_room(op->sched, c) >= (uint32_t)(end - k) &&
 			fab_mmu_admit_run(sw->mmu, in, pg, out, c, end - k, bytes) == 0) {
@@ -434,7 +435,7 @@ queue_run(struct fab_switch *sw, uint16_t in, struct sw_burst *b, uint16_t k, ui
 			fab_pkt_dec_ttl(b->m[i], &b->meta[i]);
 			rewrite_macs(b->m[i], b->dst_mac[i], &op->mac);
 			set_sw_meta(b->m[i], in, pg, &b->meta[i]);
-			if (ecn_here && sw_is_ect(b->meta[i].ecn))
+			if (ecn_here && before > quiet && sw_is_ect(b->meta[i].ecn))
 				ecn_batch_add(e, b->m[i], c, before, out);
 			before += b->len[i];
 		}
@@ -449,7 +450,7 @@ queue_run(struct fab_switch *sw, uint16_t in, struct sw_burst *b, uint16_t k, ui
 		fab_pkt_dec_ttl(b->m[i], &b->meta[i]);
 		rewrite_macs(b->m[i], b->dst_mac[i], &op->mac);
 		d = admit_enqueue(sw, in, out, c, b->m[i], &b->meta[i], now);
-		if (d >= 0 && ecn_here && sw_is_ect(b->meta[i].ecn))
+		if (d >= 0 && ecn_here && (uint64_t)d > quiet && sw_is_ect(b->meta[i].ecn))
 			ecn_batch_add(e, b->m[i], c, (uint64_t)d, out);
 	}
 }

@@ -46,6 +46,8 @@ struct sw_port {
 	struct fab_pfc_tx *pfc_tx;     /* NULL without lossless classes or PFC */
 	struct fab_pfc_rx *pfc_rx;
 	void *ecn_state;               /* NULL: no ECN on this egress */
+	/* Per class, the depth at or below which the policy never marks (UINT32_MAX: never). */
+	uint32_t ecn_quiet[FAB_NUM_PRIO];
 	struct rte_ether_addr mac;
 	uint64_t rate_bps;
 	bool is_ethdev;

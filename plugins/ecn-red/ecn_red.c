@@ -95,10 +95,22 @@ ecn_red_decide(void *state, const uint8_t *cls, const uint32_t *queue_bytes,
 	st->rng = rng;
 }
 
+/* At or below Kmin the ramp neither marks nor draws. */
+static uint32_t
+ecn_red_quiet_depth(const void *state, uint8_t cls)
+{
+	const struct ecn_red_state *st = state;
+
+	if (cls >= FAB_NUM_PRIO || !st->enabled[cls])
+		return UINT32_MAX;
+	return st->cls[cls].kmin_bytes;
+}
+
 static const struct fab_ecn_ops ecn_red_ops = {
 	.create = ecn_red_create,
 	.free = ecn_red_free,
 	.decide = ecn_red_decide,
+	.quiet_depth = ecn_red_quiet_depth,
 };
 
 FAB_PLUGIN_DEFINE(ecn_red, ECN_RED_NAME, "1.0.0", FAB_PLUGIN_ECN, &ecn_red_ops,

@@ -63,10 +63,20 @@ ecn_step_decide(void *state, const uint8_t *cls, const uint32_t *queue_bytes,
 	}
 }
 
+/* Nothing at or below K (UINT32_MAX for a disabled class). */
+static uint32_t
+ecn_step_quiet_depth(const void *state, uint8_t cls)
+{
+	const struct ecn_step_state *st = state;
+
+	return cls < FAB_NUM_PRIO ? st->k_bytes[cls] : UINT32_MAX;
+}
+
 static const struct fab_ecn_ops ecn_step_ops = {
 	.create = ecn_step_create,
 	.free = ecn_step_free,
 	.decide = ecn_step_decide,
+	.quiet_depth = ecn_step_quiet_depth,
 };
 
 FAB_PLUGIN_DEFINE(ecn_step, ECN_STEP_NAME, "1.0.0", FAB_PLUGIN_ECN, &ecn_step_ops,

@@ -87,10 +87,23 @@ test_decide(void *state, const uint8_t *cls, const uint32_t *queue_bytes,
 		mark[i] = queue_bytes[i] > st->k_bytes;
 }
 
+/*
+ * Marks nothing at or below k. The 1.0 build (abi-1-0) keeps the member
+ * filled, as garbage past a real 1.0 table would be: the host must not
+ * read it from a plugin whose minor lacks it.
+ */
+static uint32_t
+test_quiet_depth(const void *state, uint8_t cls)
+{
+	RTE_SET_USED(cls);
+	return (uint32_t)((const struct test_state *)state)->k_bytes;
+}
+
 static const struct fab_ecn_ops test_ops = {
 	.create = test_create,
 	.free = test_free,
 	.decide = test_decide,
+	.quiet_depth = test_quiet_depth,
 };
 
 /* Written by hand rather than with FAB_PLUGIN_DEFINE to forge the faults. */

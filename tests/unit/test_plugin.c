@@ -106,7 +106,7 @@ test_builtin_by_name(void)
 		d = fab_plugin_get_desc(p);
 		CU_ASSERT_STRING_EQUAL(d->name, builtins[i].name);
 		CU_ASSERT_EQUAL(d->abi_major, 1);
-		CU_ASSERT_EQUAL(d->abi_minor, 0);
+		CU_ASSERT_EQUAL(d->abi_minor, 1);
 		CU_ASSERT_EQUAL(d->size, sizeof(struct fab_plugin_desc));
 		CU_ASSERT_STRING_EQUAL(d->version, "1.0.0");
 		CU_ASSERT_TRUE(fab_plugin_is_builtin(p));
@@ -165,6 +165,8 @@ test_so_by_search_path(void)
 	CU_ASSERT_EQUAL(mark[1], 0);
 	CU_ASSERT_EQUAL(mark[2], 1);
 	CU_ASSERT_EQUAL(mark[3], 1);
+	/* A 1.1 plugin's quiet depth reaches the host. */
+	CU_ASSERT_EQUAL(fab_plugin_ecn_quiet_depth(p, st, 3), 1000);
 	ops->free(st);
 	conf.args = "k=1000,depth=3";
 	CU_ASSERT_PTR_NULL(ops->create(&conf));
@@ -202,7 +204,7 @@ test_so_by_dir_list(void)
 	CU_ASSERT_PTR_NULL(fab_plugin_load_dirs("abi-2-0", dirs, 3, FAB_PLUGIN_ECN, err,
 		sizeof(err)));
 	CU_ASSERT_EQUAL(rte_errno, ENOTSUP);
-	CU_ASSERT_TRUE(contains(err, "plugin abi-2-0: ABI 2.0, rocefab supports 1.0"));
+	CU_ASSERT_TRUE(contains(err, "plugin abi-2-0: ABI 2.0, rocefab supports 1.1"));
 }
 
 static void
@@ -282,7 +284,7 @@ test_refuse_abi_major(void)
 	CU_ASSERT_PTR_NULL(fab_plugin_load("abi-2-0", unit_dir, FAB_PLUGIN_ECN, err,
 		sizeof(err)));
 	CU_ASSERT_EQUAL(rte_errno, ENOTSUP);
-	CU_ASSERT_TRUE(contains(err, "plugin abi-2-0: ABI 2.0, rocefab supports 1.0"));
+	CU_ASSERT_TRUE(contains(err, "plugin abi-2-0: ABI 2.0, rocefab supports 1.1"));
 }
 
 static void
@@ -292,11 +294,40 @@ test_refuse_newer_minor(void)
 
 	locate_dirs();
 	rte_errno = 0;
-	CU_ASSERT_PTR_NULL(fab_plugin_load("abi-1-1", unit_dir, FAB_PLUGIN_ECN, err,
+	CU_ASSERT_PTR_NULL(fab_plugin_load("abi-1-2", unit_dir, FAB_PLUGIN_ECN, err,
 		sizeof(err)));
 	CU_ASSERT_EQUAL(rte_errno, ENOTSUP);
-	CU_ASSERT_TRUE(contains(err, "plugin abi-1-1: ABI 1.1, rocefab supports 1.0"));
+	CU_ASSERT_TRUE(contains(err, "plugin abi-1-2: ABI 1.2, rocefab supports 1.1"));
 	CU_ASSERT_TRUE(contains(err, "newer minor"));
+}
+
+/*
+ * A 1.0 plugin loads, but the host reads no member that 1.0 lacks: the
+ * abi-1-0 build fills quiet_depth anyway, standing for whatever lies past
+ * a real 1.0 table.
+ */
+static void
+test_older_minor_gates_members(void)
+{
+	struct fab_ecn_conf conf = ecn_conf(0, 0, 0, 0, "k=1000");
+	const struct fab_ecn_ops *ops;
+	struct fab_plugin *p;
+	char err[ERRLEN];
+	void *st;
+
+	locate_dirs();
+	p = fab_plugin_load("abi-1-0", unit_dir, FAB_PLUGIN_ECN, err, sizeof(err));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+	CU_ASSERT_EQUAL(fab_plugin_get_desc(p)->abi_minor, 0);
+	ops = fab_plugin_ecn_ops(p);
+	st = ops->create(&conf);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(st);
+	CU_ASSERT_PTR_NOT_NULL(ops->quiet_depth);
+	CU_ASSERT_EQUAL(ops->quiet_depth(st, 3), 1000);
+	CU_ASSERT_EQUAL(fab_plugin_ecn_quiet_depth(p, st, 3), 0);
+	CU_ASSERT_EQUAL(fab_plugin_ecn_quiet_depth(NULL, st, 3), 0);
+	ops->free(st);
+	fab_plugin_unload(p);
 }
 
 static void
@@ -629,6 +660,71 @@ test_ecn_step(void)
 	fab_plugin_unload(p);
 }
 
+/*
+ * quiet_depth's promise, for both built-in policies: handing decide() only
+ * the packets deeper than it changes no mark, now or later (the PRNG
+ * included). Random classes (disabled ones too) and depths around the
+ * thresholds, 200 bursts of 64.
+ */
+static void
+test_ecn_quiet_depth_contract(void)
+{
+	static const char *const names[] = { "ecn-red", "ecn-step" };
+	unsigned int v;
+
+	srand(77);
+	for (v = 0; v < RTE_DIM(names); v++) {
+		struct fab_ecn_conf conf = ecn_conf(10000, 30000, 0.5, 20000, NULL);
+		unsigned int r, i, k, c, skipped = 0, marked = 0;
+		uint32_t quiet[FAB_NUM_PRIO];
+		const struct fab_ecn_ops *ops;
+		struct fab_plugin *p;
+		void *all, *some;
+
+		ops = ecn_builtin(names[v], &p);
+		all = ops->create(&conf);
+		some = ops->create(&conf);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(all);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(some);
+		for (c = 0; c < FAB_NUM_PRIO; c++)
+			quiet[c] = fab_plugin_ecn_quiet_depth(p, some, (uint8_t)c);
+		CU_ASSERT_EQUAL(quiet[3], v == 0 ? 10000u : 20000u);
+		CU_ASSERT_EQUAL(quiet[0], UINT32_MAX); /* disabled */
+		for (r = 0; r < 200; r++) {
+			uint8_t cls[64], mark[64], cls_s[64], mark_s[64];
+			uint32_t q[64], q_s[64];
+			uint16_t at[64], ns = 0;
+
+			for (i = 0; i < 64; i++) {
+				cls[i] = rand() % 4 == 0 ? (uint8_t)(rand() % FAB_NUM_PRIO) : 3;
+				q[i] = (uint32_t)(rand() % 40000);
+				if (q[i] > quiet[cls[i]]) {
+					cls_s[ns] = cls[i];
+					q_s[ns] = q[i];
+					at[ns++] = (uint16_t)i;
+				} else {
+					skipped++;
+				}
+			}
+			ops->decide(all, cls, q, 64, mark);
+			ops->decide(some, cls_s, q_s, ns, mark_s);
+			for (i = 0, k = 0; i < 64; i++) {
+				uint8_t want = 0;
+
+				if (k < ns && at[k] == i)
+					want = mark_s[k++];
+				CU_ASSERT_EQUAL_FATAL(mark[i], want);
+				marked += mark[i];
+			}
+		}
+		CU_ASSERT(skipped > 1000);
+		CU_ASSERT(marked > 1000);
+		ops->free(all);
+		ops->free(some);
+		fab_plugin_unload(p);
+	}
+}
+
 /* ------------------------------------------------------------------ */
 /* Load balancing                                                      */
 /* ------------------------------------------------------------------ */
@@ -838,6 +934,7 @@ fab_suite_plugin(void)
 	FAB_ADD_TEST(s, test_refuse_wrong_kind);
 	FAB_ADD_TEST(s, test_refuse_abi_major);
 	FAB_ADD_TEST(s, test_refuse_newer_minor);
+	FAB_ADD_TEST(s, test_older_minor_gates_members);
 	FAB_ADD_TEST(s, test_refuse_missing_symbol);
 	FAB_ADD_TEST(s, test_refuse_unresolved_symbol);
 	FAB_ADD_TEST(s, test_refuse_bad_descriptor);
@@ -849,6 +946,7 @@ fab_suite_plugin(void)
 	FAB_ADD_TEST(s, test_ecn_red_ramp_and_seed);
 	FAB_ADD_TEST(s, test_ecn_red_invalid_create);
 	FAB_ADD_TEST(s, test_ecn_step);
+	FAB_ADD_TEST(s, test_ecn_quiet_depth_contract);
 	FAB_ADD_TEST(s, test_lb_ecmp_sticky_and_spread);
 	FAB_ADD_TEST(s, test_lb_spray_spreads_one_flow);
 	FAB_ADD_TEST(s, test_lb_spray_refuses_bad_args);
