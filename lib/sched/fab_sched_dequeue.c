@@ -59,6 +59,20 @@ classes_ready_at(const struct fab_sched *s, uint64_t t, uint64_t now, uint64_t *
 	return ready;
 }
 
+/*
+ * An emptied queue starts again at its first slot (every index is behind
+ * it: head == seen == tail). Frames then cycle through the few slots a burst
+ * needs, which stay in the caches, instead of walking the whole ring
+ * (megabytes for a deep buffer) and pushing everything else out on the way.
+ */
+static inline void
+rewind_empty(struct fab_sched_queue *q)
+{
+	q->head = 0;
+	q->tail = 0;
+	q->seen = 0;
+}
+
 /* Stamp the frames of @p q that no call has seen before with @p now. */
 static inline void
 stamp_arrivals(struct fab_sched_queue *q, uint64_t now)
@@ -185,11 +199,15 @@ take_frame(struct fab_sched *s, int sel, uint32_t *frame_len)
 	q->deq_pkts++;
 	q->deq_bytes += len;
 	*frame_len = len;
-	if (sel == SEL_CTRL)
+	if (sel == SEL_CTRL) {
+		if (q->head == q->tail)
+			rewind_empty(q);
 		return m;
+	}
 	if ((s->dwrr_mask & (1u << sel)) != 0)
 		q->deficit -= len;
 	if (q->head == q->tail) {
+		rewind_empty(q);
 		s->nonempty &= (uint8_t)~(1u << sel);
 		/* An empty class keeps no credit, or it could burst on return. */
 		q->deficit = 0;
@@ -261,6 +279,7 @@ dequeue_one_class(struct fab_sched *s, uint64_t now, struct rte_mbuf **out,
 	s->tx_pkts += n;
 	s->tx_bytes += bytes;
 	if (q->head == q->tail) {
+		rewind_empty(q);
 		s->nonempty &= (uint8_t)~(1u << c);
 		q->deficit = 0;
 		if (dwrr && s->dwrr_cur == c)

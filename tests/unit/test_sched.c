@@ -1213,6 +1213,83 @@ test_enqueue_run_equals_single(void)
 	fab_sched_free(b);
 }
 
+/*
+ * A queue that empties starts again at slot 0, so that a port that keeps
+ * up reuses the same few (cached) slots; frames still leave in order when
+ * it does not empty. Unshaped (the one-class burst) and shaped at 100G
+ * (frame by frame), with the control queue too.
+ */
+static void
+test_empty_queue_rewinds(void)
+{
+	static const uint64_t rates[2] = { 0, 100000000000ull };
+	unsigned int r, round;
+
+	srand(31);
+	for (r = 0; r < 2; r++) {
+		struct fab_sched_conf conf;
+		struct rte_mbuf *out[64];
+		struct fab_sched *s;
+		uint32_t next_in = 0, next_out = 0, next_ctrl = 0;
+		uint64_t now = 0;
+		uint16_t i, n;
+
+		base_conf(&conf, rates[r]);
+		conf.cls[3].capacity = 64;
+		s = fab_sched_create(&conf);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+		for (round = 0; round < 200; round++) {
+			unsigned int k = 1 + (unsigned int)rand() % 20;
+			struct rte_mbuf *c = make_frame(64, 1000000 + round);
+
+			CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+			if (fab_sched_queue_pkts(s, 3) == 0) {
+				/* Empty: the next frame goes to the first slot. */
+				CU_ASSERT_EQUAL_FATAL(s->cls[3].tail, 0);
+				enqueue_n(s, 3, 1, 100, next_in++);
+				CU_ASSERT_EQUAL_FATAL(frame_id(s->cls[3].slot[0].m), next_in - 1);
+				k--;
+			}
+			if (fab_sched_room(s, 3) < k)
+				k = fab_sched_room(s, 3);
+			enqueue_n(s, 3, k, 100, next_in);
+			next_in += k;
+			CU_ASSERT_EQUAL_FATAL(fab_sched_push_ctrl(s, c), 0);
+			/* Take a random share, or everything every third round. */
+			now += 1000000;
+			n = fab_sched_dequeue_burst(s, now, out, NULL, NULL,
+				(uint16_t)(round % 3 == 0 ? 64 : 1 + rand() % 16));
+			for (i = 0; i < n; i++) {
+				uint32_t id = frame_id(out[i]);
+
+				if (id >= 1000000) {
+					CU_ASSERT_EQUAL_FATAL(id, 1000000 + next_ctrl);
+					next_ctrl++;
+				} else {
+					CU_ASSERT_EQUAL_FATAL(id, next_out);
+					next_out++;
+				}
+				rte_pktmbuf_free(out[i]);
+			}
+			if (fab_sched_queue_count(&s->ctrl) == 0)
+				CU_ASSERT_EQUAL_FATAL(s->ctrl.tail, 0);
+		}
+		while ((n = fab_sched_dequeue_burst(s, now += 1000000, out, NULL, NULL, 64)) > 0)
+			for (i = 0; i < n; i++) {
+				uint32_t id = frame_id(out[i]);
+
+				CU_ASSERT_EQUAL(id, id >= 1000000 ? 1000000 + next_ctrl++ : next_out++);
+				rte_pktmbuf_free(out[i]);
+			}
+		CU_ASSERT_EQUAL(next_out, next_in);
+		CU_ASSERT_EQUAL(next_ctrl, 200);
+		CU_ASSERT_EQUAL(s->ctrl.tail, 0);
+		CU_ASSERT_EQUAL(s->cls[3].head, 0);
+		CU_ASSERT_EQUAL(s->cls[3].tail, 0);
+		fab_sched_free(s);
+	}
+}
+
 static void
 test_free_with_queued_frames(void)
 {
@@ -1244,6 +1321,7 @@ fab_suite_sched(void)
 	FAB_ADD_TEST(s, test_create_invalid);
 	FAB_ADD_TEST(s, test_unshaped_matches_reference);
 	FAB_ADD_TEST(s, test_enqueue_run_equals_single);
+	FAB_ADD_TEST(s, test_empty_queue_rewinds);
 	FAB_ADD_TEST(s, test_invalid_class);
 	FAB_ADD_TEST(s, test_tx_done_100g);
 	FAB_ADD_TEST(s, test_tx_done_25g);
