@@ -319,7 +319,11 @@ parse_burst(struct fab_switch *sw, uint16_t in, struct rte_mbuf **pkts, uint16_t
 			drop(sp, FAB_SW_DROP_OVERSIZE, m);
 			continue;
 		}
-		if (unlikely(mt->ttl <= 1)) {
+		/*
+		 * Now, while the header is in the cache: a frame dropped later
+		 * is freed unseen, and nothing downstream reads the TTL.
+		 */
+		if (unlikely(fab_pkt_dec_ttl(m, mt) < 0)) {
 			drop(sp, FAB_SW_DROP_TTL, m);
 			continue;
 		}
@@ -432,7 +436,6 @@ queue_run(struct fab_switch *sw, uint16_t in, struct sw_burst *b, uint16_t k, ui
 		uint64_t before = fab_sched_queue_bytes(op->sched, c);
 
 		for (i = k; i < end; i++) {
-			fab_pkt_dec_ttl(b->m[i], &b->meta[i]);
 			rewrite_macs(b->m[i], b->dst_mac[i], &op->mac);
 			set_sw_meta(b->m[i], in, pg, &b->meta[i]);
 			if (ecn_here && before > quiet && sw_is_ect(b->meta[i].ecn))
@@ -447,7 +450,6 @@ queue_run(struct fab_switch *sw, uint16_t in, struct sw_burst *b, uint16_t k, ui
 	for (i = k; i < end; i++) {
 		int64_t d;
 
-		fab_pkt_dec_ttl(b->m[i], &b->meta[i]);
 		rewrite_macs(b->m[i], b->dst_mac[i], &op->mac);
 		d = admit_enqueue(sw, in, out, c, b->m[i], &b->meta[i], now);
 		if (d >= 0 && ecn_here && (uint64_t)d > quiet && sw_is_ect(b->meta[i].ecn))
