@@ -104,7 +104,7 @@ struct fab_sched_slot {
 	struct rte_mbuf *m;
 	uint64_t seen_ps;         /**< when a dequeue call first saw the frame */
 	uint32_t frame_len;
-	uint32_t reserved;
+	uint32_t tag;             /**< the caller's word (fab_sched_enqueue_tagged()) */
 };
 
 /** One queue: a power-of-two ring of slots. Internal. */
@@ -177,7 +177,8 @@ fab_sched_queue_count(const struct fab_sched_queue *q)
  * @return 0, or -ENOBUFS when the ring is full (counted).
  */
 static inline int
-fab_sched_queue_push(struct fab_sched_queue *q, struct rte_mbuf *m, uint32_t frame_len)
+fab_sched_queue_push(struct fab_sched_queue *q, struct rte_mbuf *m, uint32_t frame_len,
+		uint32_t tag)
 {
 	uint32_t idx;
 
@@ -189,6 +190,7 @@ fab_sched_queue_push(struct fab_sched_queue *q, struct rte_mbuf *m, uint32_t fra
 	idx = q->tail & q->mask;
 	q->slot[idx].m = m;
 	q->slot[idx].frame_len = frame_len;
+	q->slot[idx].tag = tag;
 	q->tail++;
 	q->queued_bytes += frame_len;
 	if (q->queued_bytes > q->max_queued_bytes)
@@ -205,11 +207,16 @@ fab_sched_queue_push(struct fab_sched_queue *q, struct rte_mbuf *m, uint32_t fra
  *   The frame's length without FCS, as the caller already knows it
  *   (meta->pkt_len); 0 reads rte_pktmbuf_pkt_len(m). Queue depth, counters
  *   and wire time all use this length.
+ * @param tag
+ *   A word of the caller's that fab_sched_dequeue_burst_tagged() hands back
+ *   with the frame (the switch keeps the frame's ingress port and group
+ *   there, so that releasing its buffer reads nothing from the mbuf).
  * @return 0; -ENOBUFS when the class ring is full (counted in full_pkts; the
  *   caller still owns the frame and frees it); -EINVAL when cls >= 8.
  */
 static inline int
-fab_sched_enqueue(struct fab_sched *s, uint8_t cls, struct rte_mbuf *m, uint32_t frame_len)
+fab_sched_enqueue_tagged(struct fab_sched *s, uint8_t cls, struct rte_mbuf *m,
+		uint32_t frame_len, uint32_t tag)
 {
 	int ret;
 
@@ -217,10 +224,17 @@ fab_sched_enqueue(struct fab_sched *s, uint8_t cls, struct rte_mbuf *m, uint32_t
 		return -EINVAL;
 	if (frame_len == 0)
 		frame_len = rte_pktmbuf_pkt_len(m);
-	ret = fab_sched_queue_push(&s->cls[cls], m, frame_len);
+	ret = fab_sched_queue_push(&s->cls[cls], m, frame_len, tag);
 	if (likely(ret == 0))
 		s->nonempty |= (uint8_t)(1u << cls);
 	return ret;
+}
+
+/** fab_sched_enqueue_tagged() with tag 0. */
+static inline int
+fab_sched_enqueue(struct fab_sched *s, uint8_t cls, struct rte_mbuf *m, uint32_t frame_len)
+{
+	return fab_sched_enqueue_tagged(s, cls, m, frame_len, 0);
 }
 
 /**
@@ -233,7 +247,7 @@ fab_sched_enqueue(struct fab_sched *s, uint8_t cls, struct rte_mbuf *m, uint32_t
 static inline int
 fab_sched_push_ctrl(struct fab_sched *s, struct rte_mbuf *m)
 {
-	return fab_sched_queue_push(&s->ctrl, m, rte_pktmbuf_pkt_len(m));
+	return fab_sched_queue_push(&s->ctrl, m, rte_pktmbuf_pkt_len(m), 0);
 }
 
 /**
@@ -258,6 +272,15 @@ fab_sched_push_ctrl(struct fab_sched *s, struct rte_mbuf *m)
  */
 uint16_t fab_sched_dequeue_burst(struct fab_sched *s, uint64_t now, struct rte_mbuf **out,
 		uint8_t *out_cls, uint64_t *tx_done_ps, uint16_t max);
+
+/**
+ * fab_sched_dequeue_burst() that also gives each frame's length as queued
+ * (@p out_len) and its tag (@p out_tag), from the queue's own slots, so the
+ * caller need not read the mbufs. Either may be NULL.
+ */
+uint16_t fab_sched_dequeue_burst_tagged(struct fab_sched *s, uint64_t now,
+		struct rte_mbuf **out, uint8_t *out_cls, uint64_t *tx_done_ps,
+		uint32_t *out_len, uint32_t *out_tag, uint16_t max);
 
 /**
  * Earliest time >= @p now at which fab_sched_dequeue_burst() could release
@@ -288,13 +311,14 @@ fab_sched_is_paused(const struct fab_sched *s, uint8_t cls, uint64_t t)
 
 /**
  * Queue @p n frames in class @p cls (< 8), in order, where fab_sched_room()
- * said they fit: the queue ends as after one fab_sched_enqueue() per frame.
+ * said they fit, all with tag @p tag: the queue ends as after one
+ * fab_sched_enqueue_tagged() per frame.
  *
  * @return 0; -ENOBUFS (nothing queued, nothing counted) when they do not fit.
  */
 static inline int
 fab_sched_enqueue_run(struct fab_sched *s, uint8_t cls, struct rte_mbuf *const *m,
-		const uint32_t *frame_len, uint16_t n)
+		const uint32_t *frame_len, uint16_t n, uint32_t tag)
 {
 	struct fab_sched_queue *q = &s->cls[cls];
 	uint64_t bytes = 0;
@@ -309,6 +333,7 @@ fab_sched_enqueue_run(struct fab_sched *s, uint8_t cls, struct rte_mbuf *const *
 
 		sl->m = m[i];
 		sl->frame_len = frame_len[i];
+		sl->tag = tag;
 		bytes += frame_len[i];
 	}
 	q->tail += n;

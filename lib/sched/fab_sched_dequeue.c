@@ -179,13 +179,14 @@ wire_ps(struct fab_sched *s, uint32_t frame_len)
 
 /* Take the head frame of the queue select_next() chose. */
 static inline struct rte_mbuf *
-take_frame(struct fab_sched *s, int sel, uint32_t *frame_len)
+take_frame(struct fab_sched *s, int sel, uint32_t *frame_len, uint32_t *tag)
 {
 	struct fab_sched_queue *q = sel == SEL_CTRL ? &s->ctrl : &s->cls[sel];
 	uint32_t idx = q->head & q->mask;
 	struct rte_mbuf *m = q->slot[idx].m;
 	uint32_t len = q->slot[idx].frame_len;
 
+	*tag = q->slot[idx].tag;
 	/*
 	 * A frame queued behind a deep queue left the caches long ago, and the
 	 * caller reads its mbuf at once: start loading it, and the next one of
@@ -227,7 +228,8 @@ take_frame(struct fab_sched *s, int sel, uint32_t *frame_len)
  */
 static inline int
 dequeue_one_class(struct fab_sched *s, uint64_t now, struct rte_mbuf **out,
-		uint8_t *out_cls, uint64_t *tx_done_ps, uint16_t max)
+		uint8_t *out_cls, uint64_t *tx_done_ps, uint32_t *out_len, uint32_t *out_tag,
+		uint16_t max)
 {
 	struct fab_sched_queue *q;
 	uint32_t avail;
@@ -270,6 +272,10 @@ dequeue_one_class(struct fab_sched *s, uint64_t now, struct rte_mbuf **out,
 			out_cls[n] = (uint8_t)c;
 		if (tx_done_ps != NULL)
 			tx_done_ps[n] = now;
+		if (out_len != NULL)
+			out_len[n] = len;
+		if (out_tag != NULL)
+			out_tag[n] = sl->tag;
 		bytes += len;
 	}
 	q->head += n;
@@ -290,7 +296,8 @@ dequeue_one_class(struct fab_sched *s, uint64_t now, struct rte_mbuf **out,
 
 static __rte_always_inline uint16_t
 dequeue_burst(struct fab_sched *s, uint64_t now, struct rte_mbuf **out, uint8_t *out_cls,
-		uint64_t *tx_done_ps, uint16_t max, const bool shaped)
+		uint64_t *tx_done_ps, uint32_t *out_len, uint32_t *out_tag, uint16_t max,
+		const bool shaped)
 {
 	uint8_t mask = s->nonempty;
 	uint16_t n = 0;
@@ -305,7 +312,8 @@ dequeue_burst(struct fab_sched *s, uint64_t now, struct rte_mbuf **out, uint8_t 
 		stamp_arrivals(&s->cls[c], now);
 	}
 	if (!shaped) {
-		int one = dequeue_one_class(s, now, out, out_cls, tx_done_ps, max);
+		int one = dequeue_one_class(s, now, out, out_cls, tx_done_ps, out_len, out_tag,
+			max);
 
 		if (one >= 0)
 			return (uint16_t)one;
@@ -315,11 +323,15 @@ dequeue_burst(struct fab_sched *s, uint64_t now, struct rte_mbuf **out, uint8_t 
 	while (n < max && t <= now) {
 		uint64_t start = t;
 		int sel = select_next(s, &start, now);
-		uint32_t len;
+		uint32_t len, tag;
 
 		if (sel == SEL_NONE)
 			break;
-		out[n] = take_frame(s, sel, &len);
+		out[n] = take_frame(s, sel, &len, &tag);
+		if (out_len != NULL)
+			out_len[n] = len;
+		if (out_tag != NULL)
+			out_tag[n] = tag;
 		if (out_cls != NULL)
 			out_cls[n] = sel == SEL_CTRL ? FAB_SCHED_CLS_CTRL : (uint8_t)sel;
 		s->tx_pkts++;
@@ -343,12 +355,22 @@ dequeue_burst(struct fab_sched *s, uint64_t now, struct rte_mbuf **out, uint8_t 
 }
 
 uint16_t
+fab_sched_dequeue_burst_tagged(struct fab_sched *s, uint64_t now, struct rte_mbuf **out,
+		uint8_t *out_cls, uint64_t *tx_done_ps, uint32_t *out_len, uint32_t *out_tag,
+		uint16_t max)
+{
+	if (s->rate_bps == 0)
+		return dequeue_burst(s, now, out, out_cls, tx_done_ps, out_len, out_tag, max,
+			false);
+	return dequeue_burst(s, now, out, out_cls, tx_done_ps, out_len, out_tag, max, true);
+}
+
+uint16_t
 fab_sched_dequeue_burst(struct fab_sched *s, uint64_t now, struct rte_mbuf **out,
 		uint8_t *out_cls, uint64_t *tx_done_ps, uint16_t max)
 {
-	if (s->rate_bps == 0)
-		return dequeue_burst(s, now, out, out_cls, tx_done_ps, max, false);
-	return dequeue_burst(s, now, out, out_cls, tx_done_ps, max, true);
+	return fab_sched_dequeue_burst_tagged(s, now, out, out_cls, tx_done_ps, NULL, NULL,
+		max);
 }
 
 uint64_t

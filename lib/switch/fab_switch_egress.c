@@ -162,21 +162,20 @@ sw_egress(struct fab_switch *sw, uint16_t p, uint64_t now)
 	do {
 		struct rte_mbuf *out[FAB_SWITCH_BURST], *ecn_m[FAB_SWITCH_BURST];
 		uint64_t tx_done[FAB_SWITCH_BURST], later[FAB_NUM_PRIO] = { 0 };
-		uint32_t ecn_q[FAB_SWITCH_BURST], len[FAB_SWITCH_BURST];
+		uint32_t ecn_q[FAB_SWITCH_BURST], len[FAB_SWITCH_BURST], tag[FAB_SWITCH_BURST];
 		uint8_t ocls[FAB_SWITCH_BURST], ecn_cls[FAB_SWITCH_BURST];
 		uint16_t i, run_end, nsend = 0, necn = 0;
 		uint64_t sent_bytes = 0;
 
-		n = fab_sched_dequeue_burst(sp->sched, now, out, ocls, tx_done, FAB_SWITCH_BURST);
-		for (i = 0; i < n; i++)
-			len[i] = rte_pktmbuf_pkt_len(out[i]);
+		/* Lengths and ingress tags come from the queue: no mbuf is read here. */
+		n = fab_sched_dequeue_burst_tagged(sp->sched, now, out, ocls, tx_done, len, tag,
+			FAB_SWITCH_BURST);
 		/* Marking at dequeue sees the bytes of its class that leave after it. */
 		if (mark)
 			for (i = 0; i < n; i++)
 				if (ocls[i] != FAB_SCHED_CLS_CTRL)
 					later[ocls[i]] += len[i];
 		for (i = 0; i < n; i = run_end) {
-			const struct sw_mbuf_meta *first;
 			uint8_t cls = ocls[i];
 			uint64_t bytes = len[i];
 			uint16_t k;
@@ -191,12 +190,9 @@ sw_egress(struct fab_switch *sw, uint16_t p, uint64_t now)
 				continue;
 			}
 			/* A run from one ingress group leaves the buffer at once. */
-			first = sw_meta(out[i]);
-			while (run_end < n && ocls[run_end] == cls &&
-					sw_meta(out[run_end])->in_port == first->in_port &&
-					sw_meta(out[run_end])->pg == first->pg)
+			while (run_end < n && ocls[run_end] == cls && tag[run_end] == tag[i])
 				bytes += len[run_end++];
-			release_run(sw, p, first->in_port, first->pg, cls, &len[i],
+			release_run(sw, p, sw_tag_port(tag[i]), sw_tag_pg(tag[i]), cls, &len[i],
 				(uint16_t)(run_end - i), bytes, now);
 			if (likely(!mark && !((sp->wd_drop >> cls) & 1))) {
 				/* Every frame of the run leaves as it is: count, and keep the order. */

@@ -131,14 +131,12 @@ mmu_drop_reason(enum fab_mmu_verdict v)
 	}
 }
 
-/* What egress needs of a frame, written in one store. */
+/* What marking the frame needs later, written in one store. */
 static inline void
-set_sw_meta(struct rte_mbuf *m, uint16_t in, uint8_t pg, const struct fab_pkt_meta *mt)
+set_sw_meta(struct rte_mbuf *m, const struct fab_pkt_meta *mt)
 {
 	*sw_meta(m) = (struct sw_mbuf_meta){
-		.in_port = in,
 		.l3_off = mt->l3_off,
-		.pg = pg,
 		.l3 = mt->l3,
 		.tos = (uint8_t)(mt->dscp << 2 | mt->ecn),
 	};
@@ -157,9 +155,9 @@ enqueue_admitted(struct fab_switch *sw, uint16_t in, uint16_t out, uint8_t cls,
 	uint8_t pg = ip->pg_of[cls];
 	uint64_t before;
 
-	set_sw_meta(m, in, pg, mt);
+	set_sw_meta(m, mt);
 	before = fab_sched_queue_bytes(op->sched, cls);
-	if (unlikely(fab_sched_enqueue(op->sched, cls, m, len) != 0)) {
+	if (unlikely(fab_sched_enqueue_tagged(op->sched, cls, m, len, sw_tag(in, pg)) != 0)) {
 		struct fab_mmu_event ev = { 0 };
 
 		fab_mmu_release(sw->mmu, in, pg, out, cls, len, &ev);
@@ -437,13 +435,17 @@ queue_run(struct fab_switch *sw, uint16_t in, struct sw_burst *b, uint16_t k, ui
 
 		for (i = k; i < end; i++) {
 			rewrite_macs(b->m[i], b->dst_mac[i], &op->mac);
-			set_sw_meta(b->m[i], in, pg, &b->meta[i]);
-			if (ecn_here && before > quiet && sw_is_ect(b->meta[i].ecn))
+			if (sw->mark_at_dequeue) {
+				set_sw_meta(b->m[i], &b->meta[i]);
+			} else if (ecn_here && before > quiet && sw_is_ect(b->meta[i].ecn)) {
+				set_sw_meta(b->m[i], &b->meta[i]);
 				ecn_batch_add(e, b->m[i], c, before, out);
+			}
 			before += b->len[i];
 		}
 		/* Cannot fail: the room was checked. */
-		fab_sched_enqueue_run(op->sched, c, &b->m[k], &b->len[k], (uint16_t)(end - k));
+		fab_sched_enqueue_run(op->sched, c, &b->m[k], &b->len[k], (uint16_t)(end - k),
+			sw_tag(in, pg));
 		sp->st.fwd_pkts += end - k;
 		return;
 	}

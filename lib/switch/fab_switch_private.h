@@ -19,18 +19,37 @@ extern int fab_switch_logtype;
 	rte_log(RTE_LOG_ ## level, fab_switch_logtype, "rocefab.switch: " __VA_ARGS__)
 
 /*
- * What a frame carries from ingress to egress, in an mbuf dynamic field: the
- * MMU needs the ingress port and group to release the buffer, and marking at
- * dequeue needs the IP header's place and TOS byte.
+ * What marking a frame CE needs, in an mbuf dynamic field: the IP header's
+ * place and TOS byte. Written only for frames that may be marked (all of
+ * them when marking at dequeue; those offered to the policy at enqueue).
  */
 struct sw_mbuf_meta {
-	uint16_t in_port;
 	uint16_t l3_off;
-	uint8_t pg;
 	uint8_t l3;
 	uint8_t tos;
-	uint8_t pad_;
 };
+
+/*
+ * The scheduler tag of a queued frame: its ingress port and priority group,
+ * which egress needs to release its buffer without reading the mbuf.
+ */
+static inline uint32_t
+sw_tag(uint16_t in_port, uint8_t pg)
+{
+	return (uint32_t)in_port << 8 | pg;
+}
+
+static inline uint16_t
+sw_tag_port(uint32_t tag)
+{
+	return (uint16_t)(tag >> 8);
+}
+
+static inline uint8_t
+sw_tag_pg(uint32_t tag)
+{
+	return (uint8_t)tag;
+}
 
 extern int fab_switch_dynfield_offset;
 

@@ -72,7 +72,9 @@ enqueue_n(struct fab_sched *s, uint8_t cls, unsigned int n, uint32_t len, uint32
 		struct rte_mbuf *m = make_frame(len, id_base + i);
 
 		CU_ASSERT_PTR_NOT_NULL_FATAL(m);
-		CU_ASSERT_EQUAL_FATAL(fab_sched_enqueue(s, cls, m, rte_pktmbuf_pkt_len(m)), 0);
+		/* Tagged with its id: tests that read tags back can match them. */
+		CU_ASSERT_EQUAL_FATAL(fab_sched_enqueue_tagged(s, cls, m, rte_pktmbuf_pkt_len(m),
+			id_base + i), 0);
 	}
 }
 
@@ -1174,7 +1176,7 @@ test_enqueue_run_equals_single(void)
 	struct fab_sched_stats sa, sb;
 	struct fab_sched *a, *b;
 	struct rte_mbuf *m[8], *out[8];
-	uint32_t len[8];
+	uint32_t len[8], qlen[8], tag[8];
 	uint16_t i, n;
 
 	base_conf(&conf, 0);
@@ -1187,26 +1189,38 @@ test_enqueue_run_equals_single(void)
 		len[i] = 100u * (i + 1);
 		m[i] = make_frame(64, i);
 		CU_ASSERT_PTR_NOT_NULL_FATAL(m[i]);
-		CU_ASSERT_EQUAL(fab_sched_enqueue(a, 2, m[i], len[i]), 0);
+		CU_ASSERT_EQUAL(fab_sched_enqueue_tagged(a, 2, m[i], len[i], 0x1234), 0);
 	}
 	CU_ASSERT_EQUAL(fab_sched_room(b, 2), 8);
-	CU_ASSERT_EQUAL(fab_sched_enqueue_run(b, 2, m, len, 6), 0);
+	CU_ASSERT_EQUAL(fab_sched_enqueue_run(b, 2, m, len, 6, 0x1234), 0);
 	CU_ASSERT_EQUAL(fab_sched_room(b, 2), 2);
 	/* Three more do not fit: refused whole, nothing counted. */
-	CU_ASSERT_EQUAL(fab_sched_enqueue_run(b, 2, m, len, 3), -ENOBUFS);
+	CU_ASSERT_EQUAL(fab_sched_enqueue_run(b, 2, m, len, 3, 0x1234), -ENOBUFS);
 	fab_sched_stats(a, 0, &sa);
 	fab_sched_stats(b, 0, &sb);
 	CU_ASSERT_EQUAL(memcmp(&sa, &sb, sizeof(sa)), 0);
 	CU_ASSERT_EQUAL(sb.cls[2].queued_bytes, 2100);
 	CU_ASSERT_EQUAL(sb.cls[2].max_queued_bytes, 2100);
 	CU_ASSERT_EQUAL(sb.cls[2].full_pkts, 0);
-	/* Both hand the frames back in order (b's are the same mbufs: drop a's refs). */
-	n = fab_sched_dequeue_burst(a, 0, out, NULL, NULL, 8);
+	/*
+	 * Both hand the frames back in order, with the lengths they were queued
+	 * with (not the mbufs' 64) and the tag (b's are the same mbufs: drop
+	 * a's refs).
+	 */
+	n = fab_sched_dequeue_burst_tagged(a, 0, out, NULL, NULL, qlen, tag, 8);
 	CU_ASSERT_EQUAL(n, 6);
-	n = fab_sched_dequeue_burst(b, 0, out, NULL, NULL, 8);
+	for (i = 0; i < n; i++) {
+		CU_ASSERT_EQUAL(qlen[i], len[i]);
+		CU_ASSERT_EQUAL(tag[i], 0x1234);
+	}
+	memset(qlen, 0, sizeof(qlen));
+	memset(tag, 0, sizeof(tag));
+	n = fab_sched_dequeue_burst_tagged(b, 0, out, NULL, NULL, qlen, tag, 8);
 	CU_ASSERT_EQUAL(n, 6);
 	for (i = 0; i < n; i++) {
 		CU_ASSERT_EQUAL(frame_id(out[i]), i);
+		CU_ASSERT_EQUAL(qlen[i], len[i]);
+		CU_ASSERT_EQUAL(tag[i], 0x1234);
 		rte_pktmbuf_free(out[i]);
 	}
 	fab_sched_free(a);
@@ -1230,6 +1244,7 @@ test_empty_queue_rewinds(void)
 		struct fab_sched_conf conf;
 		struct rte_mbuf *out[64];
 		struct fab_sched *s;
+		uint32_t qlen[64], tag[64];
 		uint32_t next_in = 0, next_out = 0, next_ctrl = 0;
 		uint64_t now = 0;
 		uint16_t i, n;
@@ -1257,10 +1272,14 @@ test_empty_queue_rewinds(void)
 			CU_ASSERT_EQUAL_FATAL(fab_sched_push_ctrl(s, c), 0);
 			/* Take a random share, or everything every third round. */
 			now += 1000000;
-			n = fab_sched_dequeue_burst(s, now, out, NULL, NULL,
+			n = fab_sched_dequeue_burst_tagged(s, now, out, NULL, NULL, qlen, tag,
 				(uint16_t)(round % 3 == 0 ? 64 : 1 + rand() % 16));
 			for (i = 0; i < n; i++) {
 				uint32_t id = frame_id(out[i]);
+
+				/* Tags and lengths travel with their frames, frame by frame too. */
+				CU_ASSERT_EQUAL_FATAL(tag[i], id >= 1000000 ? 0 : id);
+				CU_ASSERT_EQUAL_FATAL(qlen[i], rte_pktmbuf_pkt_len(out[i]));
 
 				if (id >= 1000000) {
 					CU_ASSERT_EQUAL_FATAL(id, 1000000 + next_ctrl);
