@@ -303,15 +303,21 @@ dequeue_burst(struct fab_sched *s, uint64_t now, struct rte_mbuf **out, uint8_t 
 	uint16_t n = 0;
 	uint64_t t;
 
-	/* Whatever is queued now arrived by now. */
-	stamp_arrivals(&s->ctrl, now);
-	while (mask != 0) {
-		unsigned int c = (unsigned int)__builtin_ctz(mask);
+	/*
+	 * Whatever is queued now arrived by now. An unshaped port starts every
+	 * frame the moment it is polled, so when a frame was first seen never
+	 * matters there: nothing is stamped, and the zeroed slots read as seen
+	 * long ago.
+	 */
+	if (shaped) {
+		stamp_arrivals(&s->ctrl, now);
+		while (mask != 0) {
+			unsigned int c = (unsigned int)__builtin_ctz(mask);
 
-		mask &= (uint8_t)(mask - 1);
-		stamp_arrivals(&s->cls[c], now);
-	}
-	if (!shaped) {
+			mask &= (uint8_t)(mask - 1);
+			stamp_arrivals(&s->cls[c], now);
+		}
+	} else {
 		int one = dequeue_one_class(s, now, out, out_cls, tx_done_ps, out_len, out_tag,
 			max);
 
