@@ -509,15 +509,37 @@ test_ipv4_checksum_rule(void)
 		int n = load_vector("v4_write_first", f);
 		uint8_t *ip = f + 14;
 		struct fab_pkt_meta mt;
+		struct rte_mbuf *m;
 		uint16_t c;
 		int r;
 
 		c = randomise_ipv4_header(ip);
-		switch (rand() % 4) {
+		if (iter % 4 == 3) {
+			/*
+			 * Steer the one-pass parser's sums (two 8-byte words and a
+			 * 4-byte one, little-endian) into wrapping past 2^64 twice:
+			 * the words' upper halves (identification and fragment
+			 * field, source address) add up to all ones, and the
+			 * destination is all ones.
+			 */
+			uint32_t hi;
+
+			memcpy(&hi, ip + 4, 4);
+			hi = 0xffffffffu - hi;
+			memcpy(ip + 12, &hi, 4);
+			memset(ip + 16, 0xff, 4);
+			ip[10] = ip[11] = 0;
+			c = (uint16_t)~ref_ones_sum(ip, 20);
+		}
+		switch (rand() % 5) {
 		case 0:
 			break;
 		case 1:
 			c = (uint16_t)(c + 1 + rand() % 3);
+			break;
+		case 3:
+			/* One more in the first byte: one more in a little-endian sum. */
+			c = (uint16_t)(c + 0x100);
 			break;
 		case 2:
 			c = (uint16_t)rand();
@@ -530,6 +552,11 @@ test_ipv4_checksum_rule(void)
 		ip[10] = (uint8_t)(c >> 8);
 		ip[11] = (uint8_t)c;
 		r = fab_pkt_parse_buf(f, (uint32_t)n, &mt);
+		/* The same verdict from an mbuf, which takes the one-pass parser. */
+		m = fab_test_mbuf_from(f, (uint32_t)n, 2048);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+		CU_ASSERT_EQUAL_FATAL(fab_pkt_parse(m, &mt), r);
+		rte_pktmbuf_free(m);
 		if (ref_ones_sum(ip, 20) == 0xffff) {
 			CU_ASSERT_NOT_EQUAL_FATAL(r, FAB_PKT_DROP_IPV4_CHECKSUM);
 			accepted++;
