@@ -207,7 +207,6 @@ struct sw_burst {
 	struct rte_mbuf *m[FAB_SWITCH_BURST];        /* NULL once dropped */
 	struct fab_pkt_meta meta[FAB_SWITCH_BURST];
 	uint8_t cls[FAB_SWITCH_BURST];
-	uint32_t nh_id[FAB_SWITCH_BURST];
 	uint16_t out[FAB_SWITCH_BURST];
 	const struct rte_ether_addr *dst_mac[FAB_SWITCH_BURST];
 	uint32_t len[FAB_SWITCH_BURST];
@@ -330,6 +329,16 @@ parse_burst(struct fab_switch *sw, uint16_t in, struct rte_mbuf **pkts, uint16_t
 	}
 }
 
+/* Where frame @p k of the burst goes: next hop @p id's port and MAC. */
+static inline void
+set_nexthop(const struct fab_switch *sw, struct sw_burst *b, uint16_t k, uint32_t id)
+{
+	const struct fab_nexthop *nh = fab_route_nexthop(sw->route, id);
+
+	b->dst_mac[k] = &nh->dst_mac;
+	b->out[k] = nh->port;
+}
+
 /*
  * Route the kept frames (one bulk lookup per address family), balance the
  * ones routed to groups (one plugin call), and resolve their next hops;
@@ -356,19 +365,18 @@ route_burst(struct fab_switch *sw, struct sw_port *sp, struct sw_burst *b)
 			v6_at[n6++] = k;
 		}
 	}
-	if (n4 != 0) {
-		uint64_t t4[FAB_SWITCH_BURST];
+	if (n6 == 0) {
+		/* All IPv4, the usual burst: the results are already in frame order. */
+		fab_route_lookup_v4_bulk(sw->route, v4, target, n4);
+	} else {
+		uint64_t t[FAB_SWITCH_BURST];
 
-		fab_route_lookup_v4_bulk(sw->route, v4, t4, n4);
+		fab_route_lookup_v4_bulk(sw->route, v4, t, n4);
 		for (k = 0; k < n4; k++)
-			target[v4_at[k]] = t4[k];
-	}
-	if (n6 != 0) {
-		uint64_t t6[FAB_SWITCH_BURST];
-
-		fab_route_lookup_v6_bulk(sw->route, (const uint8_t (*)[16])v6, t6, n6);
+			target[v4_at[k]] = t[k];
+		fab_route_lookup_v6_bulk(sw->route, (const uint8_t (*)[16])v6, t, n6);
 		for (k = 0; k < n6; k++)
-			target[v6_at[k]] = t6[k];
+			target[v6_at[k]] = t[k];
 	}
 
 	for (k = 0; k < b->n; k++) {
@@ -382,14 +390,14 @@ route_burst(struct fab_switch *sw, struct sw_port *sp, struct sw_burst *b)
 				fab_route_group(sw->route, fab_route_target_id(t));
 
 			if (g->n_members == 1) {
-				b->nh_id[k] = g->members[0];
+				set_nexthop(sw, b, k, g->members[0]);
 			} else {
 				lb_pkt[nlb] = &b->meta[k];
 				lb_grp[nlb] = g;
 				lb_at[nlb++] = k;
 			}
 		} else {
-			b->nh_id[k] = fab_route_target_id(t);
+			set_nexthop(sw, b, k, fab_route_target_id(t));
 		}
 	}
 	if (nlb != 0) {
@@ -397,18 +405,8 @@ route_burst(struct fab_switch *sw, struct sw_port *sp, struct sw_burst *b)
 		for (k = 0; k < nlb; k++) {
 			uint16_t mb = member[k] < lb_grp[k]->n_members ? member[k] : 0;
 
-			b->nh_id[lb_at[k]] = lb_grp[k]->members[mb];
+			set_nexthop(sw, b, lb_at[k], lb_grp[k]->members[mb]);
 		}
-	}
-
-	for (k = 0; k < b->n; k++) {
-		const struct fab_nexthop *nh;
-
-		if (b->m[k] == NULL)
-			continue;
-		nh = fab_route_nexthop(sw->route, b->nh_id[k]);
-		b->dst_mac[k] = &nh->dst_mac;
-		b->out[k] = nh->port;
 	}
 }
 
