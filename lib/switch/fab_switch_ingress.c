@@ -108,14 +108,44 @@ drop(struct sw_port *sp, enum fab_switch_drop why, struct rte_mbuf *m)
 	rte_pktmbuf_free(m);
 }
 
-static inline void
-rewrite_macs(struct rte_mbuf *m, const struct rte_ether_addr *dst,
-		const struct rte_ether_addr *src)
-{
-	struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
+/*
+ * A next hop as one little-endian word: the egress port in bits 0-15, the
+ * neighbour's MAC in bits 16-63 (struct fab_nexthop's own layout).
+ */
+_Static_assert(sizeof(struct fab_nexthop) == 8 &&
+	offsetof(struct fab_nexthop, port) == 0 &&
+	offsetof(struct fab_nexthop, dst_mac) == 2, "next hop as a word");
+#if RTE_BYTE_ORDER != RTE_LITTLE_ENDIAN
+#error "the MAC rewrite reads next hops as little-endian words"
+#endif
 
-	rte_ether_addr_copy(dst, &eth->dst_addr);
-	rte_ether_addr_copy(src, &eth->src_addr);
+/* The source MAC of an egress port, split as the rewrite stores it. */
+struct sw_src_mac {
+	uint64_t first2;   /* bytes 0-1, in bits 48-63 */
+	uint32_t last4;    /* bytes 2-5 */
+};
+
+static inline struct sw_src_mac
+src_mac_words(const struct rte_ether_addr *mac)
+{
+	struct sw_src_mac s;
+	uint16_t first2;
+
+	memcpy(&first2, mac->addr_bytes, 2);
+	memcpy(&s.last4, mac->addr_bytes + 2, 4);
+	s.first2 = (uint64_t)first2 << 48;
+	return s;
+}
+
+/* Destination and source MACs, twelve bytes, in two stores. */
+static inline void
+rewrite_macs(struct rte_mbuf *m, uint64_t nexthop, const struct sw_src_mac *src)
+{
+	uint8_t *eth = rte_pktmbuf_mtod(m, uint8_t *);
+	uint64_t w = nexthop >> 16 | src->first2;
+
+	memcpy(eth, &w, 8);
+	memcpy(eth + 8, &src->last4, 4);
 }
 
 static enum fab_switch_drop
@@ -208,7 +238,7 @@ struct sw_burst {
 	struct fab_pkt_meta meta[FAB_SWITCH_BURST];
 	uint8_t cls[FAB_SWITCH_BURST];
 	uint16_t out[FAB_SWITCH_BURST];
-	const struct rte_ether_addr *dst_mac[FAB_SWITCH_BURST];
+	uint64_t nexthop[FAB_SWITCH_BURST];          /* struct fab_nexthop as a word */
 	uint32_t len[FAB_SWITCH_BURST];
 };
 
@@ -335,7 +365,7 @@ set_nexthop(const struct fab_switch *sw, struct sw_burst *b, uint16_t k, uint32_
 {
 	const struct fab_nexthop *nh = fab_route_nexthop(sw->route, id);
 
-	b->dst_mac[k] = &nh->dst_mac;
+	memcpy(&b->nexthop[k], nh, sizeof(*nh));
 	b->out[k] = nh->port;
 }
 
@@ -425,6 +455,7 @@ queue_run(struct fab_switch *sw, uint16_t in, struct sw_burst *b, uint16_t k, ui
 	uint16_t out = b->out[k], i;
 	uint8_t c = b->cls[k], pg = sp->pg_of[c];
 	bool ecn_here = !sw->mark_at_dequeue && op->ecn_state != NULL;
+	const struct sw_src_mac src = src_mac_words(&op->mac);
 	uint64_t quiet = op->ecn_quiet[c];
 
 	if (fab_sched_room(op->sched, c) >= (uint32_t)(end - k) &&
@@ -432,7 +463,7 @@ queue_run(struct fab_switch *sw, uint16_t in, struct sw_burst *b, uint16_t k, ui
 		uint64_t before = fab_sched_queue_bytes(op->sched, c);
 
 		for (i = k; i < end; i++) {
-			rewrite_macs(b->m[i], b->dst_mac[i], &op->mac);
+			rewrite_macs(b->m[i], b->nexthop[i], &src);
 			if (sw->mark_at_dequeue) {
 				set_sw_meta(b->m[i], &b->meta[i]);
 			} else if (ecn_here && before > quiet && sw_is_ect(b->meta[i].ecn)) {
@@ -450,7 +481,7 @@ queue_run(struct fab_switch *sw, uint16_t in, struct sw_burst *b, uint16_t k, ui
 	for (i = k; i < end; i++) {
 		int64_t d;
 
-		rewrite_macs(b->m[i], b->dst_mac[i], &op->mac);
+		rewrite_macs(b->m[i], b->nexthop[i], &src);
 		d = admit_enqueue(sw, in, out, c, b->m[i], &b->meta[i], now);
 		if (d >= 0 && ecn_here && (uint64_t)d > quiet && sw_is_ect(b->meta[i].ecn))
 			ecn_batch_add(e, b->m[i], c, (uint64_t)d, out);
