@@ -174,6 +174,18 @@ fab_hash_fmix32(uint32_t h)
 	return h;
 }
 
+/** One CRC-32C step over eight bytes (rte_hash_crc_8byte()'s value). */
+static inline uint32_t
+fab_flow_crc8(uint64_t data, uint32_t crc)
+{
+#ifdef __SSE4_2__
+	/* The instruction itself: rte_hash_crc_8byte() asks at every call which one to use. */
+	return (uint32_t)__builtin_ia32_crc32di(crc, data);
+#else
+	return rte_hash_crc_8byte(data, crc);
+#endif
+}
+
 /**
  * Hash the 5-tuple of a flow (addresses, ports, protocol) for ECMP.
  *
@@ -191,20 +203,32 @@ fab_hash_fmix32(uint32_t h)
 static inline uint32_t
 fab_flow_hash(const struct fab_flow_key *k, uint32_t seed)
 {
-	uint64_t ports_proto = (uint64_t)k->src_port |
-		(uint64_t)k->dst_port << 16 | (uint64_t)k->proto << 32;
+	uint64_t ports_proto;
 	uint32_t h = seed;
 
+	/* Source and destination port and protocol: the low five bytes from src_port on. */
+	RTE_BUILD_BUG_ON(offsetof(struct fab_flow_key, dst_port) !=
+		offsetof(struct fab_flow_key, src_port) + 2 ||
+		offsetof(struct fab_flow_key, proto) !=
+		offsetof(struct fab_flow_key, src_port) + 4 ||
+		offsetof(struct fab_flow_key, src_port) + 8 > sizeof(struct fab_flow_key));
+#if RTE_BYTE_ORDER == RTE_LITTLE_ENDIAN
+	memcpy(&ports_proto, &k->src_port, 8);
+	ports_proto &= 0xffffffffffull;
+#else
+	ports_proto = (uint64_t)k->src_port | (uint64_t)k->dst_port << 16 |
+		(uint64_t)k->proto << 32;
+#endif
 	if (k->l3 == FAB_L3_IPV4) {
 		/* CRC-32C runs over bytes in order: one 8-byte step is the two 4-byte ones. */
-		h = rte_hash_crc_8byte((uint64_t)k->src.v4 | (uint64_t)k->dst.v4 << 32, h);
+		h = fab_flow_crc8((uint64_t)k->src.v4 | (uint64_t)k->dst.v4 << 32, h);
 	} else {
-		h = rte_hash_crc_8byte(k->src.w[0], h);
-		h = rte_hash_crc_8byte(k->src.w[1], h);
-		h = rte_hash_crc_8byte(k->dst.w[0], h);
-		h = rte_hash_crc_8byte(k->dst.w[1], h);
+		h = fab_flow_crc8(k->src.w[0], h);
+		h = fab_flow_crc8(k->src.w[1], h);
+		h = fab_flow_crc8(k->dst.w[0], h);
+		h = fab_flow_crc8(k->dst.w[1], h);
 	}
-	h = rte_hash_crc_8byte(ports_proto, h);
+	h = fab_flow_crc8(ports_proto, h);
 	return fab_hash_fmix32(h);
 }
 
