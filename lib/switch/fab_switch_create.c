@@ -249,8 +249,9 @@ load_plugins(struct fab_switch *sw, char *err, size_t errlen)
 	return 0;
 }
 
-static void *
-ecn_create(struct fab_switch *sw, uint16_t p)
+/* The ECN state of egress port @p p: NULL without an enabled class; -EINVAL when the policy refuses. */
+static int
+ecn_create(struct fab_switch *sw, uint16_t p, void **state)
 {
 	const struct fab_switch_conf *c = sw->conf;
 	const struct fab_conf_port *cp = &c->ports[p];
@@ -273,7 +274,8 @@ ecn_create(struct fab_switch *sw, uint16_t p)
 		ec.cls[cls].k_bytes = (uint32_t)RTE_MIN(e->k, UINT32_MAX);
 		any |= e->enabled;
 	}
-	return any ? sw->ecn_ops->create(&ec) : NULL;
+	*state = any ? sw->ecn_ops->create(&ec) : NULL;
+	return any && *state == NULL ? -EINVAL : 0;
 }
 
 static uint32_t
@@ -354,7 +356,9 @@ build_port(struct fab_switch *sw, const struct fab_switch_params *prm, uint16_t 
 	}
 	for (cls = 0; cls < FAB_NUM_PRIO; cls++)
 		sp->pg_of[cls] = fab_mmu_pg_of(sw->mmu, p, (uint8_t)cls);
-	sp->ecn_state = ecn_create(sw, p);
+	if (ecn_create(sw, p, &sp->ecn_state) < 0)
+		return fail(err, errlen, "%s: port %s: ecn plugin %s refused its configuration",
+			c->path, cp->name, fab_plugin_get_desc(sw->ecn_plugin)->name);
 	/* Frames that see no deeper queue are not offered to the policy at all. */
 	for (cls = 0; cls < FAB_NUM_PRIO; cls++)
 		sp->ecn_quiet[cls] = sp->ecn_state == NULL ? UINT32_MAX :

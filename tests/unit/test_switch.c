@@ -248,6 +248,24 @@ test_switch_invalid_create(void)
 	swf_end(&f);
 }
 
+/*
+ * An ECN policy that refuses its configuration (here ecn-red, which takes
+ * no arguments) fails the switch's creation with a message, rather than
+ * leaving its ports without marking.
+ */
+static void
+test_switch_ecn_refusal_fails(void)
+{
+	struct swf f;
+
+	swf_yaml(yaml, sizeof(yaml), "ecnref", 1, "ecn:\n  args: \"depth=3\"\n");
+	swf_begin(&f);
+	CU_ASSERT_NOT_EQUAL(swf_start(&f, yaml), 0);
+	CU_ASSERT_PTR_NULL(f.sw);
+	CU_ASSERT_PTR_NOT_NULL(strstr(f.err, "ecn plugin ecn-red refused its configuration"));
+	swf_end(&f);
+}
+
 /* ------------------------------------------------------------------ */
 /* Forwarding                                                          */
 /* ------------------------------------------------------------------ */
@@ -1390,6 +1408,7 @@ fab_suite_switch(void)
 	if (s == NULL)
 		return -1;
 	FAB_ADD_TEST(s, test_switch_invalid_create);
+	FAB_ADD_TEST(s, test_switch_ecn_refusal_fails);
 	FAB_ADD_TEST(s, test_switch_forward_rewrite);
 	FAB_ADD_TEST(s, test_switch_ipv6_forward);
 	FAB_ADD_TEST(s, test_switch_timestamps);
