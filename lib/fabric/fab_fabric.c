@@ -111,9 +111,10 @@ fab_fabric_free(struct fab_fabric *fab)
 	fabric_replay_free_all(fab);
 	rte_mempool_free(fab->pool);
 	rte_mempool_free(fab->ctrl_pool);
+	rte_mempool_free(fab->hdr_pool);
+	rte_mempool_free(fab->zero_pool);
 	fab_heap_free(fab->heap);
 	fab_clock_free(fab->clock);
-	free(fab->payload);
 	free(fab->by_id);
 	free(fab->nodes);
 	free(fab->links);

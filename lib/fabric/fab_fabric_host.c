@@ -451,18 +451,34 @@ build_packet(struct fab_fabric *fab, struct fabric_host *h, struct fabric_flow *
 	};
 	enum fab_write_part part = first ? (last ? FAB_WRITE_ONLY : FAB_WRITE_FIRST) :
 		(last ? FAB_WRITE_LAST : FAB_WRITE_MIDDLE);
-	struct rte_mbuf *m = rte_pktmbuf_alloc(fab->pool);
+	struct rte_mbuf *seg[2], *body, *m;
 	int len;
 
-	if (unlikely(m == NULL)) {
+	if (unlikely(rte_pktmbuf_alloc_bulk(fab->hdr_pool, seg, 2) != 0)) {
 		h->st.nombuf++;
 		return -ENOMEM;
 	}
-	len = fab_pkt_build_write(rte_pktmbuf_mtod(m, void *), rte_pktmbuf_tailroom(m),
-		&f->addr, part, f->conf.qpn, f->psn, last, &reth, fab->payload, pay);
-	if (unlikely(len < 0 || rte_pktmbuf_append(m, (uint16_t)len) == NULL ||
-			fab_sched_enqueue(h->sched, f->cls, m, (uint32_t)len) != 0)) {
-		/* Sized at start and checked by the caller: cannot happen. */
+	body = rte_pktmbuf_alloc(fab->zero_pool);
+	if (unlikely(body == NULL)) {
+		rte_pktmbuf_free_bulk(seg, 2);
+		h->st.nombuf++;
+		return -ENOMEM;
+	}
+	/* Headers and ICRC are all these mbufs hold: no headroom. */
+	seg[0]->data_off = 0;
+	seg[1]->data_off = 0;
+	len = fab_pkt_build_write_zc(seg[0], body, seg[1], &f->addr, part, f->conf.qpn,
+		f->psn, last, &reth, pay);
+	if (unlikely(len < 0)) {
+		/* Sized at start from the flow's MTU: cannot happen. */
+		rte_pktmbuf_free_bulk(seg, 2);
+		rte_pktmbuf_free(body);
+		h->st.nombuf++;
+		return -ENOMEM;
+	}
+	m = seg[0];
+	if (unlikely(fab_sched_enqueue(h->sched, f->cls, m, (uint32_t)len) != 0)) {
+		/* Checked by the caller: cannot happen. */
 		rte_pktmbuf_free(m);
 		h->st.nombuf++;
 		return -ENOMEM;

@@ -24,6 +24,10 @@ extern int fab_fabric_logtype;
 #define FABRIC_HOST_CTRL_ROOM 256
 /* Frames a node handles per port per burst. */
 #define FABRIC_BURST 32
+/* Data room of a flow frame's header and ICRC mbufs: any RoCEv2 headers fit. */
+#define FABRIC_HDR_ROOM 128
+/* Whole-frame pool of a fabric whose hosts build none (no generator, no replay). */
+#define FABRIC_IDLE_POOL 64
 
 /* One port of a node: a link end. */
 struct fabric_port {
@@ -128,10 +132,12 @@ struct fab_fabric {
 	struct fabric_flow *flows;
 
 	struct fab_heap *heap;
-	struct rte_mempool *pool;
+	struct rte_mempool *pool;      /* whole frames: the generator's and replayed ones */
 	struct rte_mempool *ctrl_pool;
+	/* The flows' frames: headers and ICRC (hdr_pool), payload zeros shared (zero_pool). */
+	struct rte_mempool *hdr_pool;
+	struct rte_mempool *zero_pool;
 	uint32_t max_frame_len;
-	uint8_t *payload;          /* what every packet carries: zeros, so runs compare */
 
 	/* traffic generator */
 	struct fab_gen_nic_conf nic;

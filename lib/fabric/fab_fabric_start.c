@@ -82,44 +82,10 @@ check_topology(struct fab_fabric *fab)
 	return 0;
 }
 
-/*
- * The frame pool. In-process links never DMA, so objects need no
- * IO-contiguous memory: without that flag a mempool on 4 KB pages (no
- * hugepages) keeps each object within one page or rounds it up to whole
- * pages, and a 4 KB RoCE frame's mbuf takes 8 KB. Packed, it takes its
- * 4.4 KB: half the memory to touch, fault in and miss in the caches.
- * (rte_pktmbuf_pool_create() with the mempool flag it cannot take.)
- */
-static struct rte_mempool *
-frame_pool_create(const char *name, unsigned int n, uint16_t room, int socket_id)
-{
-	struct rte_pktmbuf_pool_private priv = { .mbuf_data_room_size = room };
-	unsigned int elt = sizeof(struct rte_mbuf) + room;
-	struct rte_mempool *mp;
-	int ret;
-
-	mp = rte_mempool_create_empty(name, n, elt, 256, sizeof(priv), socket_id,
-		RTE_MEMPOOL_F_NO_IOVA_CONTIG);
-	if (mp == NULL)
-		return NULL;
-	ret = rte_mempool_set_ops_byname(mp, rte_mbuf_best_mempool_ops(), NULL);
-	if (ret == 0) {
-		rte_pktmbuf_pool_init(mp, &priv);
-		ret = rte_mempool_populate_default(mp);
-	}
-	if (ret < 0) {
-		rte_mempool_free(mp);
-		rte_errno = -ret;
-		return NULL;
-	}
-	rte_mempool_obj_iter(mp, rte_pktmbuf_init, NULL);
-	return mp;
-}
-
 static int
 create_pools(struct fab_fabric *fab)
 {
-	uint64_t nb = fab->conf.nb_mbufs, nb_ctrl = fab->conf.nb_ctrl_mbufs;
+	uint64_t nb = fab->conf.nb_mbufs, nb_ctrl = fab->conf.nb_ctrl_mbufs, nb_whole;
 	uint32_t i, max_frame = FAB_ETH_MIN_FRAME, room;
 	char name[RTE_MEMPOOL_NAMESIZE];
 
@@ -162,24 +128,39 @@ create_pools(struct fab_fabric *fab)
 			if (fab->nodes[i]->kind == FAB_NODE_SWITCH)
 				nb_ctrl += 4u * fab->nodes[i]->nb_ports;
 	}
-	if (nb > UINT32_MAX || nb_ctrl > UINT32_MAX)
+	if (2 * nb > UINT32_MAX || nb_ctrl > UINT32_MAX)
 		return fabric_fail(fab, -ERANGE, "too many mbufs asked for");
+	/* Only the generator and replayed traces build whole frames. */
+	nb_whole = fab->nb_jobs != 0 || fab->nb_replays != 0 ? nb : FABRIC_IDLE_POOL;
 	snprintf(name, sizeof(name), "fabd%u", fab->instance);
-	fab->pool = frame_pool_create(name, (unsigned int)nb, (uint16_t)room, fab->conf.socket_id);
+	fab->pool = fab_pkt_pool_create_packed(name, (unsigned int)nb_whole, (uint16_t)room,
+		fab->conf.socket_id);
 	if (fab->pool == NULL)
 		return fabric_fail(fab, -rte_errno,
 			"cannot create a pool of %llu mbufs of %u bytes (%llu MB): %s",
-			(unsigned long long)nb, room,
-			(unsigned long long)(nb * (room + 256) >> 20), rte_strerror(rte_errno));
+			(unsigned long long)nb_whole, room,
+			(unsigned long long)(nb_whole * (room + 256) >> 20),
+			rte_strerror(rte_errno));
+	if (fab->nb_flows != 0) {
+		/* A flow's frame: a header and an ICRC mbuf, and a body of shared zeros. */
+		snprintf(name, sizeof(name), "fabh%u", fab->instance);
+		fab->hdr_pool = fab_pkt_pool_create_packed(name, (unsigned int)(2 * nb),
+			FABRIC_HDR_ROOM, fab->conf.socket_id);
+		snprintf(name, sizeof(name), "fabz%u", fab->instance);
+		if (fab->hdr_pool != NULL)
+			fab->zero_pool = fab_pkt_zero_pool_create(name, (unsigned int)nb, 0,
+				fab->conf.socket_id);
+		if (fab->zero_pool == NULL)
+			return fabric_fail(fab, -rte_errno,
+				"cannot create the pools of %llu frames of shared payload: %s",
+				(unsigned long long)nb, rte_strerror(rte_errno));
+	}
 	snprintf(name, sizeof(name), "fabc%u", fab->instance);
 	fab->ctrl_pool = rte_pktmbuf_pool_create(name, (unsigned int)nb_ctrl, 0, 0,
 		RTE_PKTMBUF_HEADROOM + 128, fab->conf.socket_id);
 	if (fab->ctrl_pool == NULL)
 		return fabric_fail(fab, -rte_errno, "cannot create the PFC frame pool: %s",
 			rte_strerror(rte_errno));
-	fab->payload = calloc(1, 4096);
-	if (fab->payload == NULL)
-		return fabric_fail(fab, -ENOMEM, "out of memory");
 	return 0;
 }
 

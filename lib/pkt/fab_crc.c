@@ -63,20 +63,34 @@ RTE_INIT(fab_crc_tables_init)
 		x2n_table[i] = p = gf2_mulmod(p, p);
 }
 
+/* x^(8 len) mod P: the operator that moves a CRC register past len zero bytes. */
+static uint32_t
+x8n_modp(uint64_t len)
+{
+	uint32_t p = 1u << 31; /* x^0 */
+	unsigned int k = 3;    /* 8 = 2^3 bits per byte */
+
+	while (len != 0) {
+		if (len & 1)
+			p = gf2_mulmod(x2n_table[k & 31], p);
+		len >>= 1;
+		k++;
+	}
+	return p;
+}
+
 uint32_t
 fab_crc32_combine(uint32_t crc_a, uint32_t crc_b, uint64_t len_b)
 {
 	/* crc(A || B) = crc(A) * x^(8 len_b) mod P, xor crc(B). */
-	uint32_t p = 1u << 31; /* x^0 */
-	unsigned int k = 3;    /* 8 = 2^3 bits per byte */
+	return gf2_mulmod(x8n_modp(len_b), crc_a) ^ crc_b;
+}
 
-	while (len_b != 0) {
-		if (len_b & 1)
-			p = gf2_mulmod(x2n_table[k & 31], p);
-		len_b >>= 1;
-		k++;
-	}
-	return gf2_mulmod(p, crc_a) ^ crc_b;
+uint32_t
+fab_crc32_zeros(uint32_t crc_a, uint64_t n)
+{
+	/* The register (the CRC inverted) times x^(8n); zeros add nothing else. */
+	return ~gf2_mulmod(x8n_modp(n), ~crc_a);
 }
 
 uint32_t

@@ -217,27 +217,14 @@ fab_icrc_compute(struct rte_mbuf *m, const struct fab_pkt_meta *meta)
 	for (seg = m->next; seg != NULL && off < W.end; seg = seg->next) {
 		uint32_t n = RTE_MIN((uint32_t)seg->data_len, W.end - off);
 
-		crc = fab_crc32_combine(crc,
-			fab_crc32(rte_pktmbuf_mtod(seg, const void *), n), n);
+		const void *d = rte_pktmbuf_mtod(seg, const void *);
+
+		/* A segment of the shared zeros is known without reading it. */
+		crc = fab_pkt_in_zero_area(d, n) ? fab_crc32_zeros(crc, n) :
+			fab_crc32_combine(crc, fab_crc32(d, n), n);
 		off += n;
 	}
 	return crc;
-}
-
-static inline void
-put_le32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
-	p[2] = (uint8_t)(v >> 16);
-	p[3] = (uint8_t)(v >> 24);
-}
-
-static inline uint32_t
-get_le32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-		(uint32_t)p[3] << 24;
 }
 
 void
@@ -277,6 +264,18 @@ fab_icrc_compute_buf(void *frame, const struct fab_pkt_meta *meta)
 		return 0;
 	icrc_words(meta, &W);
 	return icrc_flat(frame, &W, W.end);
+}
+
+uint32_t
+fab_icrc_hdr_zeros(void *hdr, const struct fab_pkt_meta *meta)
+{
+	struct icrc_words W;
+
+	if (!icrc_applicable(meta))
+		return 0;
+	icrc_words(meta, &W);
+	return fab_crc32_zeros(icrc_flat(hdr, &W, meta->payload_off),
+		(uint64_t)meta->payload_len + meta->pad_count);
 }
 
 void

@@ -434,6 +434,66 @@ int fab_pkt_build_write(void *buf, uint32_t cap, const struct fab_roce_addr *add
 		enum fab_write_part part, uint32_t dest_qp, uint32_t psn, bool ack_req,
 		const struct fab_reth *reth, const void *payload, uint32_t payload_len);
 
+/* ------------------------------------------------------------------ */
+/* Frames with a shared zero payload                                   */
+/* ------------------------------------------------------------------ */
+
+/** Bytes of the shared read-only zeros: the largest payload plus pad a body segment carries. */
+#define FAB_PKT_ZERO_AREA_LEN 16384u
+
+/**
+ * Create an mbuf pool of @p n mbufs with @p data_room bytes each, packed:
+ * its objects need no IO-contiguous memory, so on 4 KB pages none is
+ * rounded up to whole pages. For frames no device ever reads (an
+ * in-process fabric's). Per-core cache: the largest the pool allows.
+ *
+ * @return the pool, or NULL with rte_errno set.
+ */
+struct rte_mempool *fab_pkt_pool_create_packed(const char *name, unsigned int n,
+		uint16_t data_room, int socket_id);
+
+/**
+ * Create a pool of body segments: mbufs whose data is pinned to one
+ * read-only area of zeros that every frame built with
+ * fab_pkt_build_roce_zc() shares (DPDK's pinned external buffers, all
+ * pointing at the same bytes), packed as fab_pkt_pool_create_packed()
+ * packs. Freed like any mbuf. @p cache_size 0 (or one too large for @p n)
+ * gives the largest per-core cache the pool allows.
+ *
+ * @return the pool, or NULL with rte_errno set.
+ */
+struct rte_mempool *fab_pkt_zero_pool_create(const char *name, unsigned int n,
+		unsigned int cache_size, int socket_id);
+
+/** Whether @p m is a body segment of such a pool. */
+bool fab_pkt_is_zero_mbuf(const struct rte_mbuf *m);
+
+/**
+ * Build a RoCEv2 frame whose payload is zeros without writing or copying
+ * them: a chain of @p head (the headers, written at its data offset), @p body
+ * (a mbuf of fab_pkt_zero_pool_create()'s pool: the payload and pad) and
+ * @p tail (the ICRC, at its data offset). The frame's bytes are exactly what
+ * fab_pkt_build_roce() writes with a payload of zeros, and its ICRC is
+ * computed from the headers alone. Nothing may write into the body: its
+ * bytes are shared by every such frame and lie in read-only memory.
+ *
+ * On success the three mbufs are one frame, owned through @p head; on
+ * failure they are left as they were, unchained.
+ *
+ * @return the frame length, -EINVAL (see fab_pkt_build_roce(), an empty
+ *   payload, or a body that is not a zero-pool mbuf), -ENOSPC (the headers
+ *   do not fit @p head or the ICRC @p tail) or -EMSGSIZE (a payload larger
+ *   than the shared area or a UDP datagram).
+ */
+int fab_pkt_build_roce_zc(struct rte_mbuf *head, struct rte_mbuf *body, struct rte_mbuf *tail,
+		const struct fab_roce_addr *addr, const struct fab_bth_fields *bth,
+		const struct fab_roce_ext *ext, uint32_t payload_len);
+
+/** fab_pkt_build_write() as fab_pkt_build_roce_zc() builds: a zero payload, not copied. */
+int fab_pkt_build_write_zc(struct rte_mbuf *head, struct rte_mbuf *body, struct rte_mbuf *tail,
+		const struct fab_roce_addr *addr, enum fab_write_part part, uint32_t dest_qp,
+		uint32_t psn, bool ack_req, const struct fab_reth *reth, uint32_t payload_len);
+
 /**
  * Build an RC ACK or NAK: opcode 0x11 with an AETH carrying @p syndrome and
  * @p msn; @p psn is the PSN acknowledged, or for a NAK the PSN expected.
@@ -494,6 +554,12 @@ uint32_t fab_crc32(const void *data, uint32_t len);
  * (as zlib's crc32_combine).
  */
 uint32_t fab_crc32_combine(uint32_t crc_a, uint32_t crc_b, uint64_t len_b);
+
+/**
+ * CRC-32 of A followed by @p n zero bytes, from crc(A), without reading any:
+ * a multiplication by x^(8n) modulo the polynomial.
+ */
+uint32_t fab_crc32_zeros(uint32_t crc_a, uint64_t n);
 
 /**
  * Compute the ICRC of the RoCEv2 frame @p meta describes (masking, as IBTA

@@ -17,6 +17,7 @@
 #include <rte_ip.h>
 
 #include "fab_pkt.h"
+#include "fab_pkt_private.h"
 
 static inline void
 put16(uint8_t *p, uint16_t v)
@@ -107,9 +108,9 @@ put_ext(uint8_t *p, uint16_t info, const struct fab_roce_ext *ext)
 }
 
 int
-fab_pkt_build_roce(void *buf, uint32_t cap, const struct fab_roce_addr *addr,
+fab_pkt_build_hdr(void *buf, uint32_t cap, const struct fab_roce_addr *addr,
 		const struct fab_bth_fields *bth, const struct fab_roce_ext *ext,
-		const void *payload, uint32_t payload_len)
+		uint32_t payload_len, struct fab_pkt_meta *meta)
 {
 	uint16_t info = fab_bth_opcode_info(bth->opcode);
 	struct fab_pkt_meta mt;
@@ -129,7 +130,7 @@ fab_pkt_build_roce(void *buf, uint32_t cap, const struct fab_roce_addr *addr,
 		FAB_ICRC_LEN;
 	if (udp_len > 65535 - 40)
 		return -EMSGSIZE;
-	if (len > cap)
+	if (len - payload_len - pad - FAB_ICRC_LEN > cap)
 		return -ENOSPC;
 
 	memcpy(f, &addr->dst_mac, RTE_ETHER_ADDR_LEN);
@@ -187,10 +188,6 @@ fab_pkt_build_roce(void *buf, uint32_t cap, const struct fab_roce_addr *addr,
 	off += FAB_BTH_LEN;
 	off += put_ext(f + off, info, ext);
 
-	if (payload != NULL)
-		memcpy(f + off, payload, payload_len);
-	memset(f + off + payload_len, 0, pad);
-
 	/* The layout is known; describe it rather than parse it back. */
 	memset(&mt, 0, sizeof(mt));
 	mt.kind = FAB_PKT_KIND_ROCE;
@@ -201,15 +198,35 @@ fab_pkt_build_roce(void *buf, uint32_t cap, const struct fab_roce_addr *addr,
 	mt.payload_off = (uint16_t)off;
 	mt.payload_len = payload_len;
 	mt.pad_count = (uint8_t)pad;
-	if (payload != NULL || payload_len == 0)
-		fab_icrc_set_buf(f, &mt);
+	mt.pkt_len = len;
+	*meta = mt;
 	return (int)len;
 }
 
 int
-fab_pkt_build_write(void *buf, uint32_t cap, const struct fab_roce_addr *addr,
-		enum fab_write_part part, uint32_t dest_qp, uint32_t psn, bool ack_req,
-		const struct fab_reth *reth, const void *payload, uint32_t payload_len)
+fab_pkt_build_roce(void *buf, uint32_t cap, const struct fab_roce_addr *addr,
+		const struct fab_bth_fields *bth, const struct fab_roce_ext *ext,
+		const void *payload, uint32_t payload_len)
+{
+	struct fab_pkt_meta mt;
+	uint8_t *f = buf;
+	int len = fab_pkt_build_hdr(buf, cap, addr, bth, ext, payload_len, &mt);
+
+	if (len < 0)
+		return len;
+	if ((uint32_t)len > cap)
+		return -ENOSPC;
+	if (payload != NULL)
+		memcpy(f + mt.payload_off, payload, payload_len);
+	memset(f + mt.payload_off + payload_len, 0, mt.pad_count);
+	if (payload != NULL || payload_len == 0)
+		fab_icrc_set_buf(f, &mt);
+	return len;
+}
+
+int
+fab_pkt_write_fields(enum fab_write_part part, uint32_t dest_qp, uint32_t psn, bool ack_req,
+		const struct fab_reth *reth, struct fab_bth_fields *bth, struct fab_roce_ext *ext)
 {
 	static const uint8_t op[] = {
 		[FAB_WRITE_FIRST] = FAB_OP_RC_WRITE_FIRST,
@@ -217,18 +234,32 @@ fab_pkt_build_write(void *buf, uint32_t cap, const struct fab_roce_addr *addr,
 		[FAB_WRITE_LAST] = FAB_OP_RC_WRITE_LAST,
 		[FAB_WRITE_ONLY] = FAB_OP_RC_WRITE_ONLY,
 	};
-	struct fab_bth_fields bth = {
+
+	if ((unsigned int)part > FAB_WRITE_ONLY)
+		return -EINVAL;
+	*bth = (struct fab_bth_fields){
+		.opcode = op[part],
 		.dest_qp = dest_qp,
 		.psn = psn,
 		.ack_req = ack_req,
 	};
-	struct fab_roce_ext ext = { 0 };
-
-	if ((unsigned int)part > FAB_WRITE_ONLY)
-		return -EINVAL;
-	bth.opcode = op[part];
+	memset(ext, 0, sizeof(*ext));
 	if ((part == FAB_WRITE_FIRST || part == FAB_WRITE_ONLY) && reth != NULL)
-		ext.reth = *reth;
+		ext->reth = *reth;
+	return 0;
+}
+
+int
+fab_pkt_build_write(void *buf, uint32_t cap, const struct fab_roce_addr *addr,
+		enum fab_write_part part, uint32_t dest_qp, uint32_t psn, bool ack_req,
+		const struct fab_reth *reth, const void *payload, uint32_t payload_len)
+{
+	struct fab_bth_fields bth;
+	struct fab_roce_ext ext;
+	int ret = fab_pkt_write_fields(part, dest_qp, psn, ack_req, reth, &bth, &ext);
+
+	if (ret < 0)
+		return ret;
 	return fab_pkt_build_roce(buf, cap, addr, &bth, &ext, payload, payload_len);
 }
 

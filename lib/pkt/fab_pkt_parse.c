@@ -497,7 +497,8 @@ parse_roce4_fast(const struct rte_mbuf *m, struct fab_pkt_meta *mt)
 {
 	const uint8_t *f = rte_pktmbuf_mtod(m, const uint8_t *);
 	const uint8_t *ip = f + RTE_ETHER_HDR_LEN, *u, *bth;
-	uint64_t len = m->data_len, tot, ulen, udp_end, tail, p;
+	/* The frame may go on in later segments (a shared payload): its headers may not. */
+	uint64_t len = m->pkt_len, room = m->data_len, tot, ulen, udp_end, tail, p;
 	/*
 	 * 64-bit, as the words they go into: GCC spills a narrower value with a
 	 * narrow store and reloads it whole, which store forwarding cannot serve.
@@ -507,7 +508,7 @@ parse_roce4_fast(const struct rte_mbuf *m, struct fab_pkt_meta *mt)
 	struct fab_pkt_opcode_layout lay;
 	meta_word_t *o = (meta_word_t *)mt;
 
-	if (m->nb_segs != 1 || len < FAB_ETH_MIN_FRAME)
+	if (len < FAB_ETH_MIN_FRAME || room < RTE_ETHER_HDR_LEN + 28 + FAB_BTH_LEN)
 		return false;
 	if (be16(f + 12) != RTE_ETHER_TYPE_IPV4 || ip[0] != 0x45 || ip[9] != IPPROTO_UDP)
 		return false;
@@ -526,7 +527,7 @@ parse_roce4_fast(const struct rte_mbuf *m, struct fab_pkt_meta *mt)
 	lay = fab_pkt_opcode_layout[bth[0]];
 	tail = (uint32_t)((bth[1] >> 4) & 0x3) + FAB_ICRC_LEN;
 	p = RTE_ETHER_HDR_LEN + 28 + FAB_BTH_LEN;
-	if (lay.ext == 0 || p + lay.ext_len + tail > udp_end)
+	if (lay.ext == 0 || p + lay.ext_len + tail > udp_end || p + lay.ext_len > room)
 		return false;
 
 	/*
@@ -538,7 +539,8 @@ parse_roce4_fast(const struct rte_mbuf *m, struct fab_pkt_meta *mt)
 	b1 = bth[1];
 	b4 = bth[4];
 	b8 = bth[8];
-	flags = bth_flags_of[b1 >> 6 | (b4 >> 6) << 2 | (b8 >> 7) << 4];
+	flags = bth_flags_of[b1 >> 6 | (b4 >> 6) << 2 | (b8 >> 7) << 4] |
+		(m->nb_segs > 1 ? FAB_PKT_F_MULTISEG : 0);
 	o[0] = len | flags << 32 | (uint64_t)FAB_PKT_KIND_ROCE << 48;
 	o[1] = RTE_ETHER_TYPE_IPV4 | (uint64_t)FAB_L3_IPV4 << 48 | (uint64_t)IPPROTO_UDP << 56;
 	payload_off = p + lay.ext_len;

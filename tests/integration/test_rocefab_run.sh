@@ -43,6 +43,10 @@ grep -q '^h0,h1,1048576,0,' chain1/flows.csv || fail "chain flows.csv: $(cat cha
 # The nanosecond pcap magic, in host order as libpcap writes it.
 [ "$(head -c 4 "chain1/pcaps/s2:s3--s3:s2.pcap" | od -An -tx4 | tr -d ' ')" = a1b23c4d ] ||
 	fail "chain pcap: not a nanosecond pcap"
+# The flow's frames share one payload of zeros in memory; on the wire each is
+# whole, its ICRC right by an independent reference.
+out=$(python3 "$src/tests/vectors/roce_ref.py" verify "chain1/pcaps/s2:s3--s3:s2.pcap")
+[ "$out" = "256 RoCEv2 frames, 0 bad ICRC" ] || fail "chain pcap: roce_ref says: $out"
 [ -s chain1/timeseries/ports.csv ] && [ -s chain1/timeseries/queues.csv ] ||
 	fail "chain: no time series"
 run 0 run "$ex/chain.yaml" --out chain2 --quiet

@@ -11,6 +11,7 @@
 FAB_SUITE(json, false)
 FAB_SUITE(pkt, true)
 FAB_SUITE(icrc, true)
+FAB_SUITE(pkt_zc, true)
 FAB_SUITE(pfc_frame, true)
 FAB_SUITE(route, true)
 FAB_SUITE(ecn, false)
