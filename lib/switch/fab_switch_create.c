@@ -410,7 +410,8 @@ fab_switch_create(const struct fab_switch_params *prm, char *err, size_t errlen)
 		}
 	}
 	sw->ports = calloc(c->nb_ports, sizeof(*sw->ports));
-	if (sw->ports == NULL)
+	sw->eg_due = calloc(c->nb_ports, sizeof(*sw->eg_due));
+	if (sw->ports == NULL || sw->eg_due == NULL)
 		goto nomem;
 	if (load_plugins(sw, err, errlen) < 0 || build_routes(sw, prm, err, errlen) < 0 ||
 			build_mmu(sw, err, errlen) < 0)
@@ -418,6 +419,8 @@ fab_switch_create(const struct fab_switch_params *prm, char *err, size_t errlen)
 	for (p = 0; p < c->nb_ports; p++)
 		if (build_port(sw, prm, p, err, errlen) < 0)
 			goto bad;
+	for (p = 0; p < c->nb_ports; p++)
+		sw_eg_due_update(sw, p, 0);
 	SW_LOG(INFO, "%s: %u ports, buffer %llu bytes, ecn %s, lb %s, route backend %s\n",
 		c->name, c->nb_ports, (unsigned long long)fab_mmu_total_bytes(sw->mmu),
 		c->ecn.plugin, c->lb.plugin, fab_route_backend_name(prm->route_backend));
@@ -447,6 +450,7 @@ fab_switch_free(struct fab_switch *sw)
 			sw->ecn_ops->free(sp->ecn_state);
 	}
 	free(sw->ports);
+	free(sw->eg_due);
 	if (sw->lb_state != NULL)
 		sw->lb_ops->free(sw->lb_state);
 	fab_plugin_unload(sw->lb_plugin);

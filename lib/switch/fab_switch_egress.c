@@ -149,6 +149,18 @@ release_run(struct fab_switch *sw, uint16_t out, uint16_t in, uint8_t pg, uint8_
 	}
 }
 
+void
+sw_eg_due_update(struct fab_switch *sw, uint16_t p, uint64_t now)
+{
+	const struct sw_port *sp = &sw->ports[p];
+	uint64_t t = fab_sched_is_empty(sp->sched) ? UINT64_MAX :
+		fab_sched_next_event(sp->sched, now);
+
+	if (sp->pfc_tx != NULL)
+		t = RTE_MIN(t, fab_pfc_tx_next_event(sp->pfc_tx));
+	sw->eg_due[p] = t;
+}
+
 unsigned int
 sw_egress(struct fab_switch *sw, uint16_t p, uint64_t now)
 {
@@ -242,5 +254,6 @@ sw_egress(struct fab_switch *sw, uint16_t p, uint64_t now)
 			fab_port_tx_burst_bytes(sp->port, tx_done, out, nsend, sent_bytes);
 		done += n;
 	} while (n == FAB_SWITCH_BURST);
+	sw_eg_due_update(sw, p, now);
 	return done;
 }

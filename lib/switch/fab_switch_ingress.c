@@ -54,6 +54,7 @@ sw_mmu_event_slow(struct fab_switch *sw, const struct fab_mmu_event *ev, uint64_
 	sp = &sw->ports[ev->port];
 	if (sp->pfc_tx == NULL)
 		return;
+	sw_eg_touch(sw, ev->port);
 	for (prio = 0; prio < FAB_NUM_PRIO; prio++) {
 		if (!((ev->prio_mask >> prio) & 1))
 			continue;
@@ -99,6 +100,8 @@ pfc_received(struct fab_switch *sw, uint16_t in, struct rte_mbuf *m,
 	for (prio = 0; prio < FAB_NUM_PRIO; prio++)
 		if ((changed >> prio) & 1)
 			fab_sched_pause(sp->sched, (uint8_t)prio, now, until[prio]);
+	if (changed != 0)
+		sw_eg_touch(sw, in);
 }
 
 static inline void
@@ -186,6 +189,7 @@ enqueue_admitted(struct fab_switch *sw, uint16_t in, uint16_t out, uint8_t cls,
 	uint64_t before;
 
 	set_sw_meta(m, mt);
+	sw_eg_touch(sw, out);
 	before = fab_sched_queue_bytes(op->sched, cls);
 	if (unlikely(fab_sched_enqueue_tagged(op->sched, cls, m, len, sw_tag(in, pg)) != 0)) {
 		struct fab_mmu_event ev = { 0 };
@@ -475,6 +479,7 @@ queue_run(struct fab_switch *sw, uint16_t in, struct sw_burst *b, uint16_t k, ui
 		/* Cannot fail: the room was checked. */
 		fab_sched_enqueue_run(op->sched, c, &b->m[k], &b->len[k], (uint16_t)(end - k),
 			sw_tag(in, pg));
+		sw_eg_touch(sw, out);
 		sp->st.fwd_pkts += end - k;
 		return;
 	}

@@ -89,6 +89,14 @@ struct fab_switch {
 	const struct fab_switch_conf *conf;
 	uint16_t nb_ports;
 	struct sw_port *ports;
+	/*
+	 * Per port, the earliest time its egress has work (a frame the
+	 * scheduler releases, a PFC frame due): what fab_switch_next_event()
+	 * and the egress pass read instead of visiting every port's scheduler
+	 * and PFC state. 0 marks a port whose state changed since (a frame
+	 * queued, a pause, an XOFF or XON), which the next egress pass visits.
+	 */
+	uint64_t *eg_due;
 	struct fab_route *route;
 	struct fab_mmu *mmu;
 	struct fab_plugin *ecn_plugin;
@@ -121,7 +129,15 @@ sw_mmu_event(struct fab_switch *sw, const struct fab_mmu_event *ev, uint64_t now
 		sw_mmu_event_slow(sw, ev, now);
 }
 
+/* Something changed @p p's egress: look at it in the next egress pass. */
+static inline void
+sw_eg_touch(struct fab_switch *sw, uint16_t p)
+{
+	sw->eg_due[p] = 0;
+}
+
 /* fab_switch_egress.c */
+void sw_eg_due_update(struct fab_switch *sw, uint16_t p, uint64_t now);
 unsigned int sw_egress(struct fab_switch *sw, uint16_t p, uint64_t now);
 void sw_ecn_apply(struct fab_switch *sw, uint16_t out, struct rte_mbuf **m,
 		const uint8_t *cls, const uint32_t *qbytes, uint16_t n);

@@ -28,15 +28,15 @@ fab_switch_poll(struct fab_switch *sw, uint64_t now)
 			work += n;
 		}
 	}
-	for (p = 0; p < sw->nb_ports; p++) {
-		const struct sw_port *sp = &sw->ports[p];
-
-		/* Idle egress: nothing queued, no PFC frame due, no watchdog to sample. */
-		if (fab_sched_is_empty(sp->sched) && !sw->wd_enabled &&
-				(sp->pfc_tx == NULL || fab_pfc_tx_next_event(sp->pfc_tx) > now))
-			continue;
-		work += sw_egress(sw, p, now);
-	}
+	/*
+	 * Egress with nothing due is skipped (the watchdog samples every port).
+	 * A port touched by an egress earlier in this pass (a release that
+	 * resumes a peer) is read here afresh, as it was when every port was
+	 * visited.
+	 */
+	for (p = 0; p < sw->nb_ports; p++)
+		if (sw->eg_due[p] <= now || sw->wd_enabled)
+			work += sw_egress(sw, p, now);
 	return work;
 }
 
@@ -53,11 +53,7 @@ fab_switch_next_event(const struct fab_switch *sw, uint64_t now)
 		if (r == FAB_PORT_RX_POLL)
 			return now;
 		t = RTE_MIN(t, r);
-		/* Most ports of a large fabric are idle at any moment: test that inline. */
-		if (!fab_sched_is_empty(sp->sched))
-			t = RTE_MIN(t, fab_sched_next_event(sp->sched, now));
-		if (sp->pfc_tx != NULL)
-			t = RTE_MIN(t, fab_pfc_tx_next_event(sp->pfc_tx));
+		t = RTE_MIN(t, sw->eg_due[p]);
 		if (sw->wd_enabled) {
 			int cls;
 
