@@ -29,6 +29,12 @@
 	(((uint64_t)FAB_NUM_PRIO * FAB_FABRIC_DEFAULT_QUEUE_CAPACITY + 64u) * 24u)
 
 /*
+ * Memory a flow's frame takes: header and ICRC mbufs of 128 bytes of room,
+ * a body mbuf pinned to the shared zeros, each with its pool header.
+ */
+#define RUN_FLOW_FRAME_BYTES 1024u
+
+/*
  * Memory one mbuf of the frame pool takes. The fabric packs its pool
  * (lib/fabric: no IO-contiguous objects), so an mbuf is its frame, headroom
  * and headers, not a whole number of 4 KB pages.
@@ -62,7 +68,11 @@ fab_run_memory_bytes(const struct fab_scenario *s)
 			(frame * 8) / UINT64_C(1000000000000));
 		mbufs += 2 * (per_dir + 64);
 	}
-	bytes += mbufs * mbuf_bytes(frame);
+	/* Whole frames for the generator and replays; flows' frames share their payload. */
+	if (s->nb_jobs != 0 || s->nb_replays != 0)
+		bytes += mbufs * mbuf_bytes(frame);
+	if (s->nb_flows != 0)
+		bytes += mbufs * RUN_FLOW_FRAME_BYTES;
 	/* The PFC frame pool and slack for fragmentation of the heap. */
 	return bytes + bytes / 4;
 }
