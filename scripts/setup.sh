@@ -13,6 +13,8 @@ packages=(
 	libdpdk-dev libpcap-dev libyaml-dev zlib1g-dev libcunit1-dev
 	# DPDK's tools (dpdk-testpmd, dpdk-telemetry.py) and examples (l3fwd) for bench/
 	dpdk dpdk-dev dpdk-doc
+	# ns-3, bench/fabric's baseline simulator (its pkg-config files name libgsl.so)
+	g++ libns3-dev libgsl-dev
 	# independent checks in the tests, plots, namespaces
 	python3 python3-scapy tshark gnuplot-nox iproute2
 )

@@ -6,12 +6,16 @@
 # virtual time) and its peak RSS, for the default scenario
 # (docs/examples/incast.yaml) and for a 256-host fabric (8 spines, 16 leaves,
 # 16 hosts per leaf, a permutation), beside issue 4's target of 5 M
-# packet-hops/s. Prints figures; asserts nothing (exit 1 only if a run failed).
+# packet-hops/s, and, as the baseline, ns-3 (Debian's 3.37, bench/fabric/
+# ns3_fabric.cc) on the 256-host fabric with the same pairs, rates, delays and
+# packet size. Prints figures; asserts nothing (exit 1 only if a run failed).
 #
 #   bench/fabric/run.sh [BUILD_DIR] [BYTES_PER_HOST]
 #
 # BUILD_DIR defaults to build/; BYTES_PER_HOST (the 256-host permutation's
-# flow size) to 4MB, about 0.8 M packet-hops.
+# flow size) to 4MB, about 0.8 M packet-hops. The ns-3 baseline needs g++ and
+# libns3-dev (scripts/setup.sh installs them); without them it is skipped
+# with a note.
 set -euo pipefail
 
 src=$(cd "$(dirname "$0")/../.." && pwd)
@@ -84,7 +88,58 @@ echo "rocefab run, one core, virtual time ($(nproc) CPUs here; $rocefab)"
 echo "loop_s: the event loop (summary.json wall_time_s); process_s: the whole command, EAL set-up included"
 printf '%-10s %5s %4s %12s %9s %9s %10s %10s %9s %7s  %s\n' scenario hosts sw packet_hops \
 	loop_s process_s Mhops/s Mhops/s_pr rss_MB target "(loop rate)"
+# ns3 NAME: the baseline on the pairs and flow size of rocefab's run NAME.
+ns3() {
+	local name=$1 exe="$work/ns3_fabric" t0 t1 rss=0 line
+	local mods="ns3-core ns3-network ns3-internet ns3-point-to-point ns3-applications ns3-traffic-control"
+
+	if ! command -v g++ >/dev/null || ! pkg-config --exists $mods 2>/dev/null; then
+		echo "ns-3 baseline skipped: it needs g++ and libns3-dev (scripts/setup.sh installs them)"
+		return 0
+	fi
+	# shellcheck disable=SC2046
+	g++ -O2 -std=c++17 -o "$exe" "$src/bench/fabric/ns3_fabric.cc" $(pkg-config --cflags --libs $mods) ||
+		{ echo "ns-3 baseline: build failed" >&2; return 1; }
+	# Host h<leaf>_<i> is (leaf-1)*16+i-1 in ns3_fabric.cc's numbering.
+	python3 - "$work/$name/flows.csv" >"$work/pairs" <<'PY' || return 1
+import csv, sys
+for r in csv.DictReader(open(sys.argv[1])):
+    idx = [(int(l) - 1) * 16 + int(i) - 1 for l, i in (r[k][1:].split("_") for k in ("src", "dst"))]
+    print(*idx)
+PY
+	bytes_each=$(python3 -c 'import csv, sys; print(next(csv.DictReader(open(sys.argv[1])))["bytes"])' \
+		"$work/$name/flows.csv")
+	t0=$(date +%s.%N)
+	if [ -x /usr/bin/time ]; then
+		line=$(/usr/bin/time -v -o "$work/ns3.time" "$exe" --pairs="$work/pairs" \
+			--bytes="$bytes_each") || return 1
+		rss=$(awk -F': ' '/Maximum resident set size/ { print $2 }' "$work/ns3.time")
+	else
+		line=$("$exe" --pairs="$work/pairs" --bytes="$bytes_each") || return 1
+	fi
+	t1=$(date +%s.%N)
+	python3 - "$line" "$t0" "$t1" "$rss" "$work/$name/summary.json" <<'PY'
+import json, sys
+f = sys.argv[1].split()
+v = dict(zip(f[1::2], f[2::2]))
+hops, loop = int(v["packet_hops"]), float(v["loop_s"])
+process = float(sys.argv[3]) - float(sys.argv[2])
+rss = int(sys.argv[4])
+s = json.load(open(sys.argv[5]))
+print("%-10s %5d %4d %12d %9.3f %9.3f %10.3f %10.3f %9s" % (
+    "ns-3", 256, 24, hops, loop, process, hops / loop / 1e6, hops / process / 1e6,
+    "%.0f" % (rss / 1024) if rss > 0 else "n/a"))
+print("ns-3 delivered %s of %s packets" % (v["delivered"], v["sent"]))
+print("rocefab / ns-3 (loop rate, fabric256): %.1f x" % (
+    (s["packet_hops"] / s["wall_time_s"]) / (hops / loop)))
+PY
+}
+
 rc=0
 measure incast "$src/docs/examples/incast.yaml" || rc=1
 measure fabric256 "$work/fabric256.yaml" || rc=1
+echo
+echo "baseline: ns-3 $(pkg-config --modversion ns3-core 2>/dev/null || echo '(absent)'), the fabric256" \
+	"topology, pairs and packets (point-to-point links, FIFO queues, UDP, per-packet ECMP)"
+ns3 fabric256 || rc=1
 exit $rc
