@@ -57,7 +57,10 @@ connect(PointToPointHelper &p2p, Ptr<Node> a, Ptr<Node> b, Ipv4AddressHelper &ad
 
 	*ifs = addr.Assign(d);
 	addr.NewNetwork();
-	/* Assign() gave the devices ns-3's default queue discipline: frames go straight to the device's FIFO instead, as a switch port's queue. */
+	/*
+	 * Assign() gave the devices ns-3's default queue discipline; without
+	 * it frames go straight to the device's FIFO, as a switch port's queue.
+	 */
 	tch.Uninstall(d);
 	return d;
 }
