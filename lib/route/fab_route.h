@@ -297,6 +297,16 @@ int fab_route_nh_add(struct fab_route *r, const struct fab_nexthop *nh);
 const struct fab_nexthop *fab_route_nexthop(const struct fab_route *r, uint32_t id);
 
 /**
+ * The next-hop and group tables, indexed by id, for a forwarding loop whose
+ * ids come from this object's own lookups (always valid: a route is
+ * refused unless its target exists) and that would rather not check each
+ * frame's. Both stay where they are for the object's life (they are sized
+ * at creation by conf->max_nexthops and conf->max_groups).
+ */
+const struct fab_nexthop *fab_route_nexthop_table(const struct fab_route *r);
+const struct fab_nh_group *fab_route_group_table(const struct fab_route *r);
+
+/**
  * Add an ECMP group over next hops @p nh_ids (see fab_nh_group_init() for
  * the bucket table; its minimum size is conf->group_buckets).
  *

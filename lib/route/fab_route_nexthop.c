@@ -27,6 +27,18 @@ fab_route_nexthop(const struct fab_route *r, uint32_t id)
 	return &r->nexthops[id];
 }
 
+const struct fab_nexthop *
+fab_route_nexthop_table(const struct fab_route *r)
+{
+	return r == NULL ? NULL : r->nexthops;
+}
+
+const struct fab_nh_group *
+fab_route_group_table(const struct fab_route *r)
+{
+	return r == NULL ? NULL : r->groups;
+}
+
 static int
 members_check(const struct fab_route *r, const uint32_t *nh_ids, uint16_t n)
 {

@@ -238,13 +238,20 @@ admit_enqueue(struct fab_switch *sw, uint16_t in, uint16_t out, uint8_t cls,
 /* A burst on its way through ingress: the frames kept so far and what is known of them. */
 struct sw_burst {
 	uint16_t n;                                  /* frames kept */
+	uint16_t n6;                                 /* of which IPv6 */
 	struct rte_mbuf *m[FAB_SWITCH_BURST];        /* NULL once dropped */
+	uint32_t dst4[FAB_SWITCH_BURST];             /* IPv4 destination, host order */
 	struct fab_pkt_meta meta[FAB_SWITCH_BURST];
 	uint8_t cls[FAB_SWITCH_BURST];
 	uint16_t out[FAB_SWITCH_BURST];
+	/* Egress queue (port and class) in one word, so runs are found by one compare. */
+	uint32_t queue[FAB_SWITCH_BURST];
 	uint64_t nexthop[FAB_SWITCH_BURST];          /* struct fab_nexthop as a word */
 	uint32_t len[FAB_SWITCH_BURST];
 };
+
+/* sw_burst.queue of a frame that was dropped: matches no queue. */
+#define SW_QUEUE_NONE UINT32_MAX
 
 /* ECT frames waiting for the ECN plugin's decision. */
 struct sw_ecn_batch {
@@ -310,13 +317,12 @@ parse_burst(struct fab_switch *sw, uint16_t in, struct rte_mbuf **pkts, uint16_t
 		uint64_t now, struct sw_burst *b)
 {
 	struct sw_port *sp = &sw->ports[in];
-	uint16_t i;
+	uint16_t i, kept = 0, n6 = 0;
 
 	sp->st.rx_pkts += n;
-	b->n = 0;
 	for (i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
-		struct fab_pkt_meta *mt = &b->meta[b->n];
+		struct fab_pkt_meta *mt = &b->meta[kept];
 		int rc;
 
 		if (i + 2 < n)
@@ -329,21 +335,23 @@ parse_burst(struct fab_switch *sw, uint16_t in, struct rte_mbuf **pkts, uint16_t
 			rte_pktmbuf_free(m);
 			continue;
 		}
-		switch (mt->kind) {
-		case FAB_PKT_KIND_ROCE:
-		case FAB_PKT_KIND_IP:
-			break;
-		case FAB_PKT_KIND_PFC:
-		case FAB_PKT_KIND_PAUSE:
-			/* Never forwarded, never in the buffer. */
-			pfc_received(sw, in, m, mt, now);
-			/* fall through */
-		case FAB_PKT_KIND_MAC_CTRL:
-			sp->st.consumed_pkts++;
-			rte_pktmbuf_free(m);
-			continue;
-		default:
-			drop(sp, FAB_SW_DROP_NOT_IP, m);
+		/* Routable (RoCEv2 or other IP) in one test; the rest one by one. */
+		RTE_BUILD_BUG_ON(FAB_PKT_KIND_ROCE != FAB_PKT_KIND_IP + 1);
+		if (unlikely((unsigned int)mt->kind - FAB_PKT_KIND_IP > 1)) {
+			switch (mt->kind) {
+			case FAB_PKT_KIND_PFC:
+			case FAB_PKT_KIND_PAUSE:
+				/* Never forwarded, never in the buffer. */
+				pfc_received(sw, in, m, mt, now);
+				/* fall through */
+			case FAB_PKT_KIND_MAC_CTRL:
+				sp->st.consumed_pkts++;
+				rte_pktmbuf_free(m);
+				break;
+			default:
+				drop(sp, FAB_SW_DROP_NOT_IP, m);
+				break;
+			}
 			continue;
 		}
 		if (unlikely(mt->l3_end - mt->l3_off > sw->mtu)) {
@@ -358,19 +366,25 @@ parse_burst(struct fab_switch *sw, uint16_t in, struct rte_mbuf **pkts, uint16_t
 			drop(sp, FAB_SW_DROP_TTL, m);
 			continue;
 		}
-		b->cls[b->n] = classify(sw, sp, mt);
-		b->m[b->n++] = m;
+		/* The lookup key, while the record is at hand. */
+		b->dst4[kept] = rte_be_to_cpu_32(mt->key.dst.v4);
+		n6 += mt->l3 != FAB_L3_IPV4;
+		b->cls[kept] = classify(sw, sp, mt);
+		b->m[kept++] = m;
 	}
+	b->n = kept;
+	b->n6 = n6;
 }
 
 /* Where frame @p k of the burst goes: next hop @p id's port and MAC. */
 static inline void
-set_nexthop(const struct fab_switch *sw, struct sw_burst *b, uint16_t k, uint32_t id)
+set_nexthop(const struct fab_nexthop *nht, struct sw_burst *b, uint16_t k, uint32_t id)
 {
-	const struct fab_nexthop *nh = fab_route_nexthop(sw->route, id);
+	const struct fab_nexthop *nh = &nht[id];
 
 	memcpy(&b->nexthop[k], nh, sizeof(*nh));
 	b->out[k] = nh->port;
+	b->queue[k] = (uint32_t)nh->port << 8 | b->cls[k];
 }
 
 /*
@@ -381,30 +395,33 @@ set_nexthop(const struct fab_switch *sw, struct sw_burst *b, uint16_t k, uint32_
 static void
 route_burst(struct fab_switch *sw, struct sw_port *sp, struct sw_burst *b)
 {
+	/* Ids from the object's own lookups are valid: no check per frame. */
+	const struct fab_nexthop *nht = fab_route_nexthop_table(sw->route);
+	const struct fab_nh_group *grt = fab_route_group_table(sw->route);
 	uint64_t target[FAB_SWITCH_BURST];
-	uint32_t v4[FAB_SWITCH_BURST];
-	uint8_t v6[FAB_SWITCH_BURST][16];
-	uint16_t v4_at[FAB_SWITCH_BURST], v6_at[FAB_SWITCH_BURST];
 	const struct fab_pkt_meta *lb_pkt[FAB_SWITCH_BURST];
 	const struct fab_nh_group *lb_grp[FAB_SWITCH_BURST];
 	uint16_t lb_at[FAB_SWITCH_BURST], member[FAB_SWITCH_BURST];
-	uint16_t k, n4 = 0, n6 = 0, nlb = 0;
+	uint16_t k, nlb = 0;
 
-	for (k = 0; k < b->n; k++) {
-		if (b->meta[k].l3 == FAB_L3_IPV4) {
-			v4[n4] = rte_be_to_cpu_32(b->meta[k].key.dst.v4);
-			v4_at[n4++] = k;
-		} else {
-			memcpy(v6[n6], b->meta[k].key.dst.v6, 16);
-			v6_at[n6++] = k;
-		}
-	}
-	if (n6 == 0) {
-		/* All IPv4, the usual burst: the results are already in frame order. */
-		fab_route_lookup_v4_bulk(sw->route, v4, target, n4);
+	if (b->n6 == 0) {
+		/* All IPv4, the usual burst: the keys are in frame order already. */
+		fab_route_lookup_v4_bulk(sw->route, b->dst4, target, b->n);
 	} else {
 		uint64_t t[FAB_SWITCH_BURST];
+		uint32_t v4[FAB_SWITCH_BURST];
+		uint8_t v6[FAB_SWITCH_BURST][16];
+		uint16_t v4_at[FAB_SWITCH_BURST], v6_at[FAB_SWITCH_BURST], n4 = 0, n6 = 0;
 
+		for (k = 0; k < b->n; k++) {
+			if (b->meta[k].l3 == FAB_L3_IPV4) {
+				v4[n4] = b->dst4[k];
+				v4_at[n4++] = k;
+			} else {
+				memcpy(v6[n6], b->meta[k].key.dst.v6, 16);
+				v6_at[n6++] = k;
+			}
+		}
 		fab_route_lookup_v4_bulk(sw->route, v4, t, n4);
 		for (k = 0; k < n4; k++)
 			target[v4_at[k]] = t[k];
@@ -419,19 +436,19 @@ route_burst(struct fab_switch *sw, struct sw_port *sp, struct sw_burst *b)
 		if (unlikely(t == FAB_ROUTE_MISS)) {
 			drop(sp, FAB_SW_DROP_NO_ROUTE, b->m[k]);
 			b->m[k] = NULL;
+			b->queue[k] = SW_QUEUE_NONE;
 		} else if (fab_route_target_is_group(t)) {
-			const struct fab_nh_group *g =
-				fab_route_group(sw->route, fab_route_target_id(t));
+			const struct fab_nh_group *g = &grt[fab_route_target_id(t)];
 
 			if (g->n_members == 1) {
-				set_nexthop(sw, b, k, g->members[0]);
+				set_nexthop(nht, b, k, g->members[0]);
 			} else {
 				lb_pkt[nlb] = &b->meta[k];
 				lb_grp[nlb] = g;
 				lb_at[nlb++] = k;
 			}
 		} else {
-			set_nexthop(sw, b, k, fab_route_target_id(t));
+			set_nexthop(nht, b, k, fab_route_target_id(t));
 		}
 	}
 	if (nlb != 0) {
@@ -439,7 +456,7 @@ route_burst(struct fab_switch *sw, struct sw_port *sp, struct sw_burst *b)
 		for (k = 0; k < nlb; k++) {
 			uint16_t mb = member[k] < lb_grp[k]->n_members ? member[k] : 0;
 
-			set_nexthop(sw, b, lb_at[k], lb_grp[k]->members[mb]);
+			set_nexthop(nht, b, lb_at[k], lb_grp[k]->members[mb]);
 		}
 	}
 }
@@ -510,15 +527,14 @@ sw_ingress(struct fab_switch *sw, uint16_t in, struct rte_mbuf **pkts, uint16_t 
 	e.n = 0;
 	e.one_port = true;
 	for (k = 0; k < b.n; k = end) {
+		uint32_t q = b.queue[k];
 		uint64_t bytes;
 
 		end = k + 1;
-		if (b.m[k] == NULL)
+		if (q == SW_QUEUE_NONE)
 			continue;
-		b.len[k] = b.meta[k].pkt_len;
-		bytes = b.len[k];
-		while (end < b.n && b.m[end] != NULL && b.out[end] == b.out[k] &&
-				b.cls[end] == b.cls[k]) {
+		bytes = b.len[k] = b.meta[k].pkt_len;
+		while (end < b.n && b.queue[end] == q) {
 			b.len[end] = b.meta[end].pkt_len;
 			bytes += b.len[end++];
 		}

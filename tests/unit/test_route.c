@@ -1025,6 +1025,14 @@ test_route_groups(void)
 	CU_ASSERT_EQUAL(fab_route_group_set(r, 0, ids, 0), -EINVAL);
 	ids[0] = 99;
 	CU_ASSERT_EQUAL(fab_route_group_set(r, 0, ids, 1), -ENOENT);
+
+	/* The tables a forwarding loop indexes hold what the checked accessors return. */
+	CU_ASSERT_PTR_NULL(fab_route_nexthop_table(NULL));
+	CU_ASSERT_PTR_NULL(fab_route_group_table(NULL));
+	for (i = 0; i < 66; i++)
+		CU_ASSERT_PTR_EQUAL(&fab_route_nexthop_table(r)[i], fab_route_nexthop(r, i));
+	for (i = 0; i < 2; i++)
+		CU_ASSERT_PTR_EQUAL(&fab_route_group_table(r)[i], fab_route_group(r, i));
 	fab_route_free(r);
 }
 

@@ -510,6 +510,186 @@ test_switch_drops(void)
 	free(in_jumbo);
 }
 
+/*
+ * A port that hands the switch everything queued on it in one burst (as a
+ * DPDK ring or a busy NIC does) and keeps what the switch sends.
+ */
+struct burst_port {
+	struct rte_mbuf *rx[FAB_SWITCH_BURST];
+	uint16_t nrx, pos;
+	uint64_t at;
+	struct rte_mbuf *tx[64];
+	uint16_t ntx;
+};
+
+static uint16_t
+burst_rx(void *be, struct fab_port_stats *st, uint64_t now, struct rte_mbuf **pkts,
+		uint64_t *arrival_ps, uint16_t n)
+{
+	struct burst_port *bp = be;
+	uint16_t k = 0;
+
+	while (k < n && bp->pos < bp->nrx && bp->at <= now) {
+		if (arrival_ps != NULL)
+			arrival_ps[k] = bp->at;
+		st->rx_packets++;
+		st->rx_bytes += rte_pktmbuf_pkt_len(bp->rx[bp->pos]);
+		pkts[k++] = bp->rx[bp->pos++];
+	}
+	return k;
+}
+
+static uint16_t
+burst_tx(void *be, struct fab_port_stats *st, const uint64_t *tx_done_ps,
+		struct rte_mbuf **pkts, uint16_t n)
+{
+	struct burst_port *bp = be;
+	uint16_t i;
+
+	RTE_SET_USED(tx_done_ps);
+	for (i = 0; i < n; i++) {
+		if (bp->ntx == RTE_DIM(bp->tx)) {
+			rte_pktmbuf_free(pkts[i]);
+			st->tx_errors++;
+			continue;
+		}
+		st->tx_packets++;
+		st->tx_bytes += rte_pktmbuf_pkt_len(pkts[i]);
+		bp->tx[bp->ntx++] = pkts[i];
+	}
+	return n;
+}
+
+static uint64_t
+burst_next_rx(const void *be)
+{
+	const struct burst_port *bp = be;
+
+	return bp->pos < bp->nrx ? bp->at : FAB_PORT_RX_NEVER;
+}
+
+static void
+burst_free(void *be)
+{
+	RTE_SET_USED(be);
+}
+
+static const struct fab_port_ops burst_ops = {
+	.kind = FAB_PORT_KIND_OTHER,
+	.rx_burst = burst_rx,
+	.tx_burst = burst_tx,
+	.next_rx_ps = burst_next_rx,
+	.free = burst_free,
+};
+
+/*
+ * One burst whose frames go to two ports and two classes, with a frame that
+ * has no route in the middle: ingress groups them into runs per egress
+ * queue, and each frame must still land in its own port's and class's
+ * queue, in order, with the unroutable one counted. (A pcap port cannot
+ * show this: its arrivals are spaced at least a frame's wire time apart, so
+ * each comes in a burst of its own.)
+ */
+static void
+test_switch_one_burst_runs(void)
+{
+	static const struct { uint32_t dst; uint8_t dscp; } in[] = {
+		{ IP4(10, 0, 1, 2), 26 }, { IP4(10, 0, 1, 2), 26 }, { IP4(10, 8, 0, 1), 26 },
+		{ IP4(10, 0, 1, 2), 26 }, { IP4(10, 0, 1, 3), 26 }, { IP4(10, 0, 1, 2), 0 },
+		{ IP4(10, 0, 1, 2), 26 },
+	};
+	static struct burst_port bp[SWF_NB_PORTS];
+	struct fab_port *ports[SWF_NB_PORTS];
+	struct fab_switch_port_stats st[SWF_NB_PORTS];
+	struct fab_switch_conf conf;
+	struct fab_switch_params prm;
+	struct fab_switch *sw;
+	uint32_t len[RTE_DIM(in)], c3_bytes = 0, next_psn3 = 0;
+	char err[512];
+	uint64_t t = 0;
+	uint16_t p;
+	int i;
+
+	memset(bp, 0, sizeof(bp));
+	swf_yaml(yaml, sizeof(yaml), "burst", 7, NULL);
+	CU_ASSERT_EQUAL_FATAL(fab_switch_conf_load_string("burst.yaml", yaml, "/tmp", &conf,
+		err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL_FATAL(conf.nb_ports, SWF_NB_PORTS);
+	for (p = 0; p < SWF_NB_PORTS; p++) {
+		struct fab_port_conf pc = {
+			.name = conf.ports[p].name, .mac = conf.ports[p].mac,
+			.rate_bps = conf.ports[p].rate_bps,
+		};
+
+		ports[p] = fab_port_create_ops(&pc, &burst_ops, &bp[p], 0, err, sizeof(err));
+		CU_ASSERT_PTR_NOT_NULL_FATAL(ports[p]);
+	}
+	for (i = 0; i < (int)RTE_DIM(in); i++) {
+		struct swf_flow fl = flow4(SWF_H0, in[i].dst, in[i].dscp, 7);
+		int n = swf_write(fbuf, sizeof(fbuf), &fl, (uint32_t)i, 200 + 100 * (uint32_t)i);
+
+		CU_ASSERT_FATAL(n > 0);
+		len[i] = (uint32_t)n;
+		bp[SWF_H0].rx[bp[SWF_H0].nrx] = fab_test_mbuf_from(fbuf, len[i], 4096);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(bp[SWF_H0].rx[bp[SWF_H0].nrx]);
+		bp[SWF_H0].nrx++;
+		if (in[i].dst == IP4(10, 0, 1, 2) && in[i].dscp == 26)
+			c3_bytes += len[i];
+	}
+	bp[SWF_H0].at = 1000000;
+	memset(&prm, 0, sizeof(prm));
+	prm.conf = &conf;
+	prm.ports = ports;
+	prm.ctrl_pool = fab_test_pool;
+	prm.route_backend = FAB_ROUTE_COMPACT;
+	prm.queue_capacity = SWF_QUEUE_CAPACITY;
+	prm.socket_id = SOCKET_ID_ANY;
+	sw = fab_switch_create(&prm, err, sizeof(err));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(sw);
+	while (t != UINT64_MAX) {
+		fab_switch_poll(sw, t);
+		t = fab_switch_next_event(sw, t) == t ? t + 1 : fab_switch_next_event(sw, t);
+	}
+	for (p = 0; p < SWF_NB_PORTS; p++)
+		CU_ASSERT_EQUAL(fab_switch_port_stats(sw, p, 10000000, &st[p]), 0);
+
+	CU_ASSERT_EQUAL(st[SWF_H0].rx_pkts, RTE_DIM(in));
+	CU_ASSERT_EQUAL(st[SWF_H0].drop[FAB_SW_DROP_NO_ROUTE], 1);
+	CU_ASSERT_EQUAL(st[SWF_H0].fwd_pkts, RTE_DIM(in) - 1);
+	/* Every frame of a class was queued before the first left. */
+	CU_ASSERT_EQUAL(st[SWF_H1].max_queue_bytes[3], c3_bytes);
+	CU_ASSERT_EQUAL(st[SWF_H1].max_queue_bytes[0], len[5]);
+	CU_ASSERT_EQUAL(st[SWF_H2].max_queue_bytes[3], len[4]);
+	CU_ASSERT_EQUAL_FATAL(bp[SWF_H1].ntx, 5);
+	CU_ASSERT_EQUAL_FATAL(bp[SWF_H2].ntx, 1);
+
+	/* Class 3 leaves h1 in arrival order: PSNs 0, 1, 3, 6; class 0 is PSN 5. */
+	for (i = 0; i < bp[SWF_H1].ntx; i++) {
+		struct fab_pkt_meta mt;
+
+		CU_ASSERT_EQUAL_FATAL(fab_pkt_parse(bp[SWF_H1].tx[i], &mt), FAB_PKT_OK);
+		if (mt.dscp != 26) {
+			CU_ASSERT_EQUAL(mt.psn, 5);
+			continue;
+		}
+		CU_ASSERT(mt.psn >= next_psn3 && mt.psn != 2 && mt.psn != 4 && mt.psn != 5);
+		next_psn3 = mt.psn + 1;
+	}
+	CU_ASSERT_EQUAL(next_psn3, 7);
+	{
+		struct fab_pkt_meta mt;
+
+		CU_ASSERT_EQUAL(fab_pkt_parse(bp[SWF_H2].tx[0], &mt), FAB_PKT_OK);
+		CU_ASSERT_EQUAL(mt.psn, 4);
+	}
+	fab_switch_free(sw);
+	for (p = 0; p < SWF_NB_PORTS; p++) {
+		rte_pktmbuf_free_bulk(bp[p].tx, bp[p].ntx);
+		fab_port_free(ports[p]);
+	}
+	fab_switch_conf_free(&conf);
+}
+
 /* An opcode the parser does not know. */
 static uint8_t
 unknown_opcode(void)
@@ -1413,6 +1593,7 @@ fab_suite_switch(void)
 	FAB_ADD_TEST(s, test_switch_ipv6_forward);
 	FAB_ADD_TEST(s, test_switch_timestamps);
 	FAB_ADD_TEST(s, test_switch_drops);
+	FAB_ADD_TEST(s, test_switch_one_burst_runs);
 	FAB_ADD_TEST(s, test_switch_malformed);
 	FAB_ADD_TEST(s, test_switch_mac_control_consumed);
 	FAB_ADD_TEST(s, test_switch_pfc_pauses_egress_class);
