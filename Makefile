@@ -54,15 +54,19 @@ asan: setup
 	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 		meson test -C build-asan --suite fast $(MESON_TEST_ARGS)
 
-# Benchmarks print our figures beside DPDK's testpmd and l3fwd (bench/README.md),
-# from a release build (-O3, link-time optimisation, -march=corei7 as
-# Debian's DPDK and the l3fwd it is compared with).
+# Benchmarks print our figures beside a baseline run in the same invocation
+# (bench/README.md): the switch beside DPDK's testpmd and l3fwd, the
+# generator beside testpmd's txonly, the fabric beside ns-3; from a release
+# build (-O3, link-time optimisation, -march=corei7 as Debian's DPDK and the
+# l3fwd it is compared with).
 BENCH_BUILD ?= build-release
 bench: setup
 	@[ -f $(BENCH_BUILD)/build.ninja ] || meson setup $(BENCH_BUILD) -Dbuildtype=release \
 		-Db_lto=true -Dtests=false
 	ninja -C $(BENCH_BUILD)
 	bench/switch-fwd/run.sh $(BENCH_BUILD)
+	bench/gen/run.sh $(BENCH_BUILD)
+	bench/fabric/run.sh $(BENCH_BUILD)
 
 clean:
 	rm -rf $(BUILD) build-asan $(BENCH_BUILD) $(RUN_DIR)
