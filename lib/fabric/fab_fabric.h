@@ -64,9 +64,12 @@ struct fab_fabric_conf {
 	uint64_t seed;             /**< every node's PRNG derives from it and the node's name */
 	int socket_id;             /**< NUMA socket of pools, links and tables; SOCKET_ID_ANY is -1 */
 	/**
-	 * Mbufs of the frame pool; 0 sizes it from the switch buffers, the
-	 * links and the host queues. A pool that runs dry makes hosts wait
-	 * (counted as nombuf), which changes timing: size it generously.
+	 * Frames the pools hold: whole-frame mbufs for the generator's and
+	 * replayed frames (when there are any), and for flows' frames twice as
+	 * many header/ICRC mbufs and as many shared-payload bodies. 0 sizes it
+	 * from the switch buffers, the links and the host queues. A pool that
+	 * runs dry makes hosts wait (counted as nombuf), which changes timing:
+	 * size it generously.
 	 */
 	uint32_t nb_mbufs;
 	uint32_t nb_ctrl_mbufs;    /**< mbufs for the switches' PFC frames; 0: sized from the ports */

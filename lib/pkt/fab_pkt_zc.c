@@ -7,8 +7,8 @@
  *
  * An in-process fabric moves megabytes of payload that nothing reads but
  * the ICRC. Copied into every frame, those bytes cost a write at the
- * source, a read at each end for the ICRC, and cache room for every frame
- * in flight, which together were most of what a frame cost there. Such a
+ * source, a read at each end for the ICRC, and cache and pool room for
+ * every frame in flight (docs/architecture.md D32 has the figures). Such a
  * frame is a chain of three mbufs: its headers, a body segment whose data
  * is one read-only area of zeros shared by all of them, and its ICRC. The
  * bytes on the wire are exactly those of a copied frame.
