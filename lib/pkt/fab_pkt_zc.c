@@ -21,7 +21,9 @@
  */
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include <rte_errno.h>
 #include <rte_mbuf.h>
@@ -58,6 +60,71 @@ zero_mbuf_init(struct rte_mempool *mp, void *arg __rte_unused, void *obj, unsign
 }
 
 /*
+ * The pools' objects live in an anonymous mapping of the process, not in
+ * the EAL's memory. Without hugepages the EAL's memory is 4 KB pages of a
+ * memfd, which the kernel never backs with huge pages; an anonymous
+ * mapping advised for transparent huge pages gets 2 MB pages where the
+ * system allows them (THP "madvise" or "always"), so the frames of a large
+ * fabric in flight need a few hundred TLB entries instead of tens of
+ * thousands (bench/README.md has the figures). Nothing here is given to a
+ * device: the objects have no IO address.
+ */
+struct pool_map {
+	void *addr;
+	size_t len;
+};
+
+#define POOL_MAP_ALIGN (UINT64_C(2) << 20)
+
+static void
+pool_map_free(struct rte_mempool_memhdr *memhdr __rte_unused, void *opaque)
+{
+	struct pool_map *pm = opaque;
+
+	munmap(pm->addr, pm->len);
+	free(pm);
+}
+
+static int
+populate_anon(struct rte_mempool *mp)
+{
+	size_t len = RTE_ALIGN_CEIL((size_t)mp->size *
+		(mp->header_size + mp->elt_size + mp->trailer_size) + RTE_CACHE_LINE_SIZE,
+		POOL_MAP_ALIGN);
+	struct pool_map *pm = malloc(sizeof(*pm));
+	void *at;
+	int ret;
+
+	if (pm == NULL)
+		return -ENOMEM;
+	/* One huge page more, to start on a huge-page boundary. */
+	pm->len = len + POOL_MAP_ALIGN;
+	pm->addr = mmap(NULL, pm->len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+		-1, 0);
+	if (pm->addr == MAP_FAILED) {
+		free(pm);
+		return -ENOMEM;
+	}
+	at = RTE_PTR_ALIGN_CEIL(pm->addr, POOL_MAP_ALIGN);
+	/* Advice only: a kernel without THP gives 4 KB pages, which work the same. */
+	(void)madvise(at, len, MADV_HUGEPAGE);
+	ret = rte_mempool_populate_iova(mp, at, RTE_BAD_IOVA, len, pool_map_free, pm);
+	if (ret < 0) {
+		pool_map_free(NULL, pm);
+		return ret;
+	}
+	return mp->populated_size == mp->size ? 0 : -ENOMEM;
+}
+
+/* rte_pktmbuf_init() computes an IO address from the object's, which has none. */
+static void
+packed_mbuf_init(struct rte_mempool *mp, void *arg __rte_unused, void *obj, unsigned int idx)
+{
+	rte_pktmbuf_init(mp, NULL, obj, idx);
+	rte_mbuf_iova_set(obj, RTE_BAD_IOVA);
+}
+
+/*
  * An mbuf pool whose objects need no IO-contiguous memory (nothing here is
  * given to a device): on 4 KB pages a mempool would otherwise keep each
  * object within one page or round it up to whole pages, so that a 4 KB
@@ -89,7 +156,7 @@ pool_create(const char *name, unsigned int n, uint16_t data_room, unsigned int c
 	ret = rte_mempool_set_ops_byname(mp, rte_mbuf_best_mempool_ops(), NULL);
 	if (ret == 0) {
 		rte_pktmbuf_pool_init(mp, &priv);
-		ret = rte_mempool_populate_default(mp);
+		ret = populate_anon(mp);
 	}
 	if (ret < 0) {
 		rte_mempool_free(mp);
@@ -104,7 +171,7 @@ struct rte_mempool *
 fab_pkt_pool_create_packed(const char *name, unsigned int n, uint16_t data_room,
 		int socket_id)
 {
-	return pool_create(name, n, data_room, 0, socket_id, rte_pktmbuf_init);
+	return pool_create(name, n, data_room, 0, socket_id, packed_mbuf_init);
 }
 
 struct rte_mempool *

@@ -35,10 +35,10 @@ struct fab_run_opts {
 };
 
 /**
- * Bytes of memory a fabric of @p s needs, for the EAL's -m: the frame pool
- * (switch buffers with a quarter more for headroom, wires, host queues, in
- * mbufs of the largest frame) plus the switches' queues and tables and a
- * fixed base for the EAL.
+ * Bytes of the EAL's memory a fabric of @p s needs, for its -m: a fixed
+ * base (the EAL's heap, the control frames' pool), each switch's tables and
+ * each link's rings. The frame pools and the egress rings are not in it:
+ * they are anonymous mappings of their own (lib/pkt, lib/sched).
  */
 uint64_t fab_run_memory_bytes(const struct fab_scenario *s);
 

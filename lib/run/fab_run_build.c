@@ -15,65 +15,32 @@
 
 #include "fab_run.h"
 
-/* Room the mbufs of the frame pool take beyond the frame: headroom, struct rte_mbuf, pool header. */
-#define RUN_MBUF_OVERHEAD (RTE_PKTMBUF_HEADROOM + 256u)
-/* Headers in front of a RoCE payload, and then some (VLAN, IPv6, RETH, ICRC). */
-#define RUN_FRAME_HEADERS 128u
-/* The EAL's own heap, rings of the loop, names and tables of small fabrics. */
+/* The EAL's own heap, the control frames' pool, names and tables of small fabrics. */
 #define RUN_MEMORY_BASE (UINT64_C(96) << 20)
-/*
- * Bytes of each switch port's egress rings: classes x default capacity, plus
- * the control ring, x slot (mbuf pointer, time, length: 24 bytes).
- */
-#define RUN_PORT_QUEUE_BYTES \
-	(((uint64_t)FAB_NUM_PRIO * FAB_FABRIC_DEFAULT_QUEUE_CAPACITY + 64u) * 24u)
+/* A switch's own state: MMU, PFC, statistics, its route tables. */
+#define RUN_SWITCH_BYTES (UINT64_C(1) << 20)
+/* A link ring's slot (delivery time, mbuf), as lib/link sizes its rings. */
+#define RUN_LINK_SLOT_BYTES 16u
 
 /*
- * Memory a flow's frame takes: header and ICRC mbufs of 128 bytes of room,
- * a body mbuf pinned to the shared zeros, each with its pool header.
+ * The frames' pools and the egress rings take memory of their own
+ * (lib/pkt's packed pools, lib/sched's rings: anonymous mappings that
+ * cost only what is used); the EAL's memory holds the rest.
  */
-#define RUN_FLOW_FRAME_BYTES 1024u
-
-/*
- * Memory one mbuf of the frame pool takes. The fabric packs its pool
- * (lib/fabric: no IO-contiguous objects), so an mbuf is its frame, headroom
- * and headers, not a whole number of 4 KB pages.
- */
-static uint64_t
-mbuf_bytes(uint64_t frame)
-{
-	return RTE_ALIGN_CEIL(frame, 64u) + RUN_MBUF_OVERHEAD;
-}
-
 uint64_t
 fab_run_memory_bytes(const struct fab_scenario *s)
 {
-	uint64_t frame = (s->traffic_mtu != 0 ? s->traffic_mtu : FAB_FABRIC_DEFAULT_MTU) +
-		RUN_FRAME_HEADERS;
-	uint64_t mbufs = 1024, bytes = RUN_MEMORY_BASE, per_dir;
+	uint64_t bytes = RUN_MEMORY_BASE, frames;
 	uint32_t i;
 
-	for (i = 0; i < s->nb_switches; i++) {
-		const struct fab_switch_conf *c = &s->switches[i].conf;
-
-		mbufs += c->buffer.pool * 5 / 4 / frame + 1;
-		bytes += c->nb_ports * RUN_PORT_QUEUE_BYTES + (UINT64_C(1) << 20);
-	}
-	mbufs += (uint64_t)s->nb_hosts * FAB_FABRIC_DEFAULT_HOST_QUEUE * FAB_NUM_PRIO;
-	/* The generator's ACKs, NAKs and CNPs queued in the hosts. */
-	if (s->nb_jobs != 0)
-		mbufs += (uint64_t)s->nb_hosts * 256;
+	bytes += (uint64_t)s->nb_switches * RUN_SWITCH_BYTES;
 	for (i = 0; i < s->nb_links; i++) {
-		per_dir = (uint64_t)((unsigned __int128)s->links[i].delay_ps * s->links[i].rate_bps /
-			(frame * 8) / UINT64_C(1000000000000));
-		mbufs += 2 * (per_dir + 64);
+		/* Minimum-size frames (88 bytes on the wire) in flight plus bursts, each way. */
+		frames = (uint64_t)((unsigned __int128)s->links[i].delay_ps * s->links[i].rate_bps /
+			(88 * 8) / UINT64_C(1000000000000)) + 128;
+		bytes += 2 * rte_align64pow2(frames) * RUN_LINK_SLOT_BYTES;
 	}
-	/* Whole frames for the generator and replays; flows' frames share their payload. */
-	if (s->nb_jobs != 0 || s->nb_replays != 0)
-		bytes += mbufs * mbuf_bytes(frame);
-	if (s->nb_flows != 0)
-		bytes += mbufs * RUN_FLOW_FRAME_BYTES;
-	/* The PFC frame pool and slack for fragmentation of the heap. */
+	/* Slack for fragmentation of the heap. */
 	return bytes + bytes / 4;
 }
 

@@ -3,6 +3,7 @@
  */
 
 #include <string.h>
+#include <sys/mman.h>
 
 #include <rte_errno.h>
 #include <rte_log.h>
@@ -57,6 +58,21 @@ check_conf(const struct fab_sched_conf *conf, const char *name)
 	return 0;
 }
 
+/*
+ * The rings are sized for the worst case (a whole buffer of small frames in
+ * one class) and mostly never touched. From the kernel they cost only the
+ * pages used; from DPDK's heap, rte_free() would zero every byte at free
+ * (it keeps the heap zeroed), faulting in hundreds of MB in a large fabric.
+ * They hold pointers, never DMA targets, so hugepage memory buys nothing.
+ */
+static void *
+ring_mem_alloc(size_t bytes)
+{
+	void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	return p == MAP_FAILED ? NULL : p;
+}
+
 /* Carve one ring out of the shared block. */
 static uint8_t *
 queue_init(struct fab_sched_queue *q, uint8_t *mem, uint32_t capacity)
@@ -101,9 +117,8 @@ fab_sched_create(const struct fab_sched_conf *conf)
 	slots = ctrl_capacity;
 	for (c = 0; c < FAB_NUM_PRIO; c++)
 		slots += conf->cls[c].capacity;
-	s->ring_mem = rte_zmalloc_socket(name,
-			slots * slot + (FAB_NUM_PRIO + 1) * sizeof(uint64_t), RTE_CACHE_LINE_SIZE,
-			conf->socket_id);
+	s->ring_bytes = slots * slot;
+	s->ring_mem = ring_mem_alloc(s->ring_bytes);
 	if (s->ring_mem == NULL) {
 		FAB_SCHED_LOG(ERR, "%s: cannot allocate %zu queue slots", name, slots);
 		rte_free(s);
@@ -167,7 +182,7 @@ fab_sched_free(struct fab_sched *s)
 	queue_drain(&s->ctrl);
 	for (c = 0; c < FAB_NUM_PRIO; c++)
 		queue_drain(&s->cls[c]);
-	rte_free(s->ring_mem);
+	munmap(s->ring_mem, s->ring_bytes);
 	rte_free(s);
 }
 

@@ -147,7 +147,8 @@ struct fab_sched {
 	uint64_t wire_busy_ps;
 	struct fab_sched_queue ctrl;
 	struct fab_sched_queue cls[FAB_NUM_PRIO];
-	void *ring_mem;
+	void *ring_mem;        /**< every ring, mapped from the kernel */
+	size_t ring_bytes;
 	int socket_id;
 	char name[32];
 };

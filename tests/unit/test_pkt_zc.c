@@ -17,6 +17,7 @@
 #include <zlib.h>
 
 #include <rte_mbuf.h>
+#include <rte_memory.h>
 
 #include <fab_pkt.h>
 
@@ -249,6 +250,36 @@ test_zc_refusals(void)
 	rte_pktmbuf_free(plain);
 }
 
+/*
+ * Packed pools live outside the EAL's memory (an anonymous mapping that
+ * may get transparent huge pages), have every object they were asked for,
+ * and their mbufs claim no IO address.
+ */
+static void
+test_packed_pool_memory(void)
+{
+	struct rte_mempool *mp = fab_pkt_pool_create_packed("zc_packed", 1000, 256, 0);
+	struct rte_mbuf *m[1000];
+	unsigned int i;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(mp);
+	CU_ASSERT_EQUAL(rte_mempool_avail_count(mp), 1000);
+	CU_ASSERT_EQUAL_FATAL(rte_pktmbuf_alloc_bulk(mp, m, 1000), 0);
+	for (i = 0; i < 1000; i++) {
+		CU_ASSERT_PTR_NULL(rte_mem_virt2memseg(m[i], NULL));
+		CU_ASSERT_EQUAL(rte_mbuf_iova_get(m[i]), RTE_BAD_IOVA);
+		CU_ASSERT_EQUAL(rte_pktmbuf_tailroom(m[i]), 256 - RTE_PKTMBUF_HEADROOM);
+		memset(rte_pktmbuf_mtod(m[i], void *), 0xa5, rte_pktmbuf_tailroom(m[i]));
+	}
+	rte_pktmbuf_free_bulk(m, 1000);
+	CU_ASSERT_EQUAL(rte_mempool_avail_count(mp), 1000);
+	m[0] = rte_pktmbuf_alloc(zero_pool);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(m[0]);
+	CU_ASSERT_PTR_NULL(rte_mem_virt2memseg(m[0], NULL));
+	rte_pktmbuf_free(m[0]);
+	rte_mempool_free(mp);
+}
+
 int
 fab_suite_pkt_zc(void)
 {
@@ -260,5 +291,6 @@ fab_suite_pkt_zc(void)
 	FAB_ADD_TEST(s, test_zc_equals_copy);
 	FAB_ADD_TEST(s, test_zc_free_and_reuse);
 	FAB_ADD_TEST(s, test_zc_refusals);
+	FAB_ADD_TEST(s, test_packed_pool_memory);
 	return 0;
 }

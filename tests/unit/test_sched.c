@@ -6,6 +6,7 @@
 
 #include <rte_errno.h>
 #include <rte_mbuf.h>
+#include <rte_memory.h>
 #include <rte_mempool.h>
 
 #include "fab_pkt.h"
@@ -1330,6 +1331,27 @@ test_free_with_queued_frames(void)
 	CU_ASSERT_EQUAL(rte_mempool_avail_count(fab_test_pool), before);
 }
 
+/*
+ * The rings are the kernel's, not the EAL heap's: rte_free() would zero
+ * every byte of them, faulting in a worst-case ring that was never used.
+ */
+static void
+test_rings_outside_eal_heap(void)
+{
+	struct fab_sched_conf conf;
+	struct fab_sched *s;
+
+	base_conf(&conf, G100);
+	s = fab_sched_create(&conf);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+	CU_ASSERT_PTR_NOT_NULL(rte_mem_virt2memseg(s, NULL));
+	CU_ASSERT_PTR_NULL(rte_mem_virt2memseg(s->ring_mem, NULL));
+	CU_ASSERT_PTR_NULL(rte_mem_virt2memseg(s->cls[7].slot, NULL));
+	enqueue_n(s, 7, 3, 200, 0);
+	CU_ASSERT_EQUAL(fab_sched_queue_pkts(s, 7), 3);
+	fab_sched_free(s);
+}
+
 int
 fab_suite_sched(void)
 {
@@ -1359,5 +1381,6 @@ fab_suite_sched(void)
 	FAB_ADD_TEST(s, test_unlimited_rate);
 	FAB_ADD_TEST(s, test_non_integral_rate);
 	FAB_ADD_TEST(s, test_free_with_queued_frames);
+	FAB_ADD_TEST(s, test_rings_outside_eal_heap);
 	return 0;
 }
