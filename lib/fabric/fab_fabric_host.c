@@ -392,6 +392,9 @@ host_rx(struct fab_fabric *fab, struct fabric_node *n, uint64_t now)
 
 	do {
 		nb = fab_port_rx_burst_ts(n->ports[0].port, now, pkts, arr, FABRIC_BURST);
+		/* The ICRC check and the free walk each chain: fetch them all at once. */
+		for (i = 0; i < nb; i++)
+			fab_pkt_prefetch_zc(pkts[i]);
 		for (i = 0; i < nb; i++) {
 			struct rte_mbuf *m = pkts[i];
 			struct fab_pkt_meta mt;

@@ -469,6 +469,30 @@ struct rte_mempool *fab_pkt_zero_pool_create(const char *name, unsigned int n,
 bool fab_pkt_is_zero_mbuf(const struct rte_mbuf *m);
 
 /**
+ * Start fetching every mbuf of a frame built by fab_pkt_build_roce_zc()
+ * (and the tail's data) into the cache at once, from a hint the builder
+ * leaves in the head's first cache line, instead of one segment after the
+ * other as following the chain does. For a receiver about to check the
+ * ICRC and free the frame: after a long wait in queues its segments are
+ * cold, and the chain is four dependent misses. Reads only the head's
+ * first cache line; does nothing for other frames (a stale hint on one of
+ * them costs a useless fetch, never a fault). The hint lives in the mbuf's
+ * RSS hash field, which a NIC's receive writes: it is for frames that stay
+ * in the process.
+ */
+void fab_pkt_prefetch_zc(const struct rte_mbuf *m);
+
+/**
+ * Where the hint of fab_pkt_prefetch_zc() says a frame's body and tail
+ * mbufs are, read from the head's first cache line alone. The hint is not
+ * checked against the chain: follow m->next to know.
+ *
+ * @return 0, or -ENOENT if @p m is not a three-segment frame with a hint.
+ */
+int fab_pkt_zc_hint(const struct rte_mbuf *m, const struct rte_mbuf **body,
+		const struct rte_mbuf **tail);
+
+/**
  * Build a RoCEv2 frame whose payload is zeros without writing or copying
  * them: a chain of @p head (the headers, written at its data offset), @p body
  * (a mbuf of fab_pkt_zero_pool_create()'s pool: the payload and pad) and

@@ -280,6 +280,47 @@ test_packed_pool_memory(void)
 	rte_mempool_free(mp);
 }
 
+/*
+ * The builder's hint names the frame's own body and tail, so a receiver
+ * can fetch them without walking the chain; other frames have none.
+ */
+static void
+test_zc_chain_hint(void)
+{
+	struct fab_roce_addr a;
+	struct zc_case c = { FAB_L3_IPV4, false, FAB_WRITE_MIDDLE, 1024 };
+	const struct rte_mbuf *hb, *ht;
+	struct rte_mbuf *head, *body, *tail, *plain;
+	uint64_t stale = UINT64_MAX;
+
+	/* Head and tail from a packed pool, as a fabric's: near the bodies. */
+	struct rte_mempool *packed = fab_pkt_pool_create_packed("zc_hint", 64, 256, 0);
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(packed);
+	fill_addr(&a, &c);
+	head = rte_pktmbuf_alloc(packed);
+	tail = rte_pktmbuf_alloc(packed);
+	body = rte_pktmbuf_alloc(zero_pool);
+	CU_ASSERT_FATAL(head != NULL && tail != NULL && body != NULL);
+	CU_ASSERT_FATAL(fab_pkt_build_write_zc(head, body, tail, &a, c.part, 1, 2, false,
+		NULL, c.payload) > 0);
+	CU_ASSERT_EQUAL(fab_pkt_zc_hint(head, &hb, &ht), 0);
+	CU_ASSERT_PTR_EQUAL(hb, body);
+	CU_ASSERT_PTR_EQUAL(ht, tail);
+	CU_ASSERT_PTR_EQUAL(ht, head->next->next);
+	fab_pkt_prefetch_zc(head);
+	rte_pktmbuf_free(head);
+
+	/* A one-segment frame, whatever its hash field holds, has no hint. */
+	plain = rte_pktmbuf_alloc(hdr_pool);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(plain);
+	memcpy(&plain->hash, &stale, sizeof(stale));
+	CU_ASSERT_EQUAL(fab_pkt_zc_hint(plain, &hb, &ht), -ENOENT);
+	fab_pkt_prefetch_zc(plain);
+	rte_pktmbuf_free(plain);
+	rte_mempool_free(packed);
+}
+
 int
 fab_suite_pkt_zc(void)
 {
@@ -292,5 +333,6 @@ fab_suite_pkt_zc(void)
 	FAB_ADD_TEST(s, test_zc_free_and_reuse);
 	FAB_ADD_TEST(s, test_zc_refusals);
 	FAB_ADD_TEST(s, test_packed_pool_memory);
+	FAB_ADD_TEST(s, test_zc_chain_hint);
 	return 0;
 }
