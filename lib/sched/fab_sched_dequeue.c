@@ -189,12 +189,17 @@ take_frame(struct fab_sched *s, int sel, uint32_t *frame_len, uint32_t *tag)
 	*tag = q->slot[idx].tag;
 	/*
 	 * A frame queued behind a deep queue left the caches long ago, and the
-	 * caller reads its mbuf at once: start loading it, and the next one of
-	 * this queue, while the scheduler goes on.
+	 * caller reads its mbuf and headers at once. A shaped queue gives out
+	 * one frame per transmit time, long apart: so load this one, the next
+	 * one's headers (its mbuf came in at the previous take) and the mbuf
+	 * after that, each well before it is read.
 	 */
 	rte_prefetch0(m);
-	if (q->head + 1 != q->tail)
-		rte_prefetch0(q->slot[(idx + 1) & q->mask].m);
+	if (q->head + 1 != q->tail) {
+		rte_prefetch0(rte_pktmbuf_mtod(q->slot[(idx + 1) & q->mask].m, void *));
+		if (q->head + 2 != q->tail)
+			rte_prefetch0(q->slot[(idx + 2) & q->mask].m);
+	}
 	q->head++;
 	q->queued_bytes -= len;
 	q->deq_pkts++;
