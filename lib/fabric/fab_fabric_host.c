@@ -382,6 +382,26 @@ pfc_received(struct fabric_host *h, struct rte_mbuf *m, const struct fab_pkt_met
 			fab_sched_pause(h->sched, (uint8_t)prio, now, until[prio]);
 }
 
+/*
+ * Frames arrive one at a time, a transmit time apart, long in wall time:
+ * start the next frame's chain now (its head came in at the previous
+ * call), and the head of the one after it.
+ */
+static inline void
+prefetch_next_arrivals(const struct fab_fabric *fab, const struct fabric_node *n)
+{
+	const struct fabric_port *fp = &n->ports[0];
+	const struct fab_link *l = fab->links[fp->link].link;
+	const struct rte_mbuf *next = fab_link_peek(l, fp->end, 0);
+
+	if (next == NULL)
+		return;
+	fab_pkt_prefetch_zc(next);
+	next = fab_link_peek(l, fp->end, 1);
+	if (next != NULL)
+		rte_prefetch0(next);
+}
+
 static void
 host_rx(struct fab_fabric *fab, struct fabric_node *n, uint64_t now)
 {
@@ -395,6 +415,8 @@ host_rx(struct fab_fabric *fab, struct fabric_node *n, uint64_t now)
 		/* The ICRC check and the free walk each chain: fetch them all at once. */
 		for (i = 0; i < nb; i++)
 			fab_pkt_prefetch_zc(pkts[i]);
+		if (nb < FABRIC_BURST)
+			prefetch_next_arrivals(fab, n);
 		for (i = 0; i < nb; i++) {
 			struct rte_mbuf *m = pkts[i];
 			struct fab_pkt_meta mt;

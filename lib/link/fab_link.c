@@ -268,6 +268,14 @@ fab_link_in_flight(const struct fab_link *link)
 		(link->dir[1].tail - link->dir[1].head);
 }
 
+const struct rte_mbuf *
+fab_link_peek(const struct fab_link *link, unsigned int end, uint32_t k)
+{
+	const struct link_dir *ld = &link->dir[1 - end];
+
+	return ld->tail - ld->head > k ? ld->ring[(ld->head + k) & ld->mask].m : NULL;
+}
+
 uint64_t
 fab_link_next_delivery(const struct fab_link *link, unsigned int end)
 {

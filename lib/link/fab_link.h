@@ -82,6 +82,14 @@ uint64_t fab_link_in_flight(const struct fab_link *link);
 /** Delivery time of the next frame towards end @p end, or UINT64_MAX. */
 uint64_t fab_link_next_delivery(const struct fab_link *link, unsigned int end);
 
+/**
+ * The @p k-th frame (0: the next) still on the wire towards end @p end, or
+ * NULL: for a receiver that wants to start loading what it will read next.
+ * The frame stays the link's: not to be kept, changed or freed.
+ */
+const struct rte_mbuf *fab_link_peek(const struct fab_link *link, unsigned int end,
+		uint32_t k);
+
 /** The link's name. */
 const char *fab_link_name(const struct fab_link *link);
 

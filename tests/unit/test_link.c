@@ -134,6 +134,37 @@ test_full_duplex(void)
 	fab_link_free(l);
 }
 
+/* Peeking names the frames still on the wire towards an end, in order, and takes none. */
+static void
+test_peek(void)
+{
+	struct fab_link_conf c = { .name = "p", .delay_ps = 100, .capacity = 8 };
+	struct fab_link *l = fab_link_create(&c);
+	struct fab_port *a = end_port(l, 0, "a"), *b = end_port(l, 1, "b");
+	struct rte_mbuf *m[3] = { frame(64, 1), frame(64, 2), frame(64, 3) }, *in[4];
+	uint64_t done[3] = { 10, 20, 30 };
+
+	CU_ASSERT_PTR_NULL(fab_link_peek(l, 1, 0));
+	CU_ASSERT_EQUAL(fab_port_tx_burst(a, done, m, 3), 3);
+	CU_ASSERT_PTR_EQUAL(fab_link_peek(l, 1, 0), m[0]);
+	CU_ASSERT_PTR_EQUAL(fab_link_peek(l, 1, 2), m[2]);
+	CU_ASSERT_PTR_NULL(fab_link_peek(l, 1, 3));
+	/* Nothing goes towards end 0. */
+	CU_ASSERT_PTR_NULL(fab_link_peek(l, 0, 0));
+	CU_ASSERT_EQUAL(fab_link_in_flight(l), 3);
+	CU_ASSERT_EQUAL(fab_port_rx_burst(b, 115, in, 4), 1);
+	CU_ASSERT_PTR_EQUAL(in[0], m[0]);
+	CU_ASSERT_PTR_EQUAL(fab_link_peek(l, 1, 0), m[1]);
+	CU_ASSERT_PTR_NULL(fab_link_peek(l, 1, 2));
+	rte_pktmbuf_free(in[0]);
+	CU_ASSERT_EQUAL(fab_port_rx_burst(b, UINT64_MAX - 1, in, 4), 2);
+	rte_pktmbuf_free_bulk(in, 2);
+	CU_ASSERT_PTR_NULL(fab_link_peek(l, 1, 0));
+	fab_port_free(a);
+	fab_port_free(b);
+	fab_link_free(l);
+}
+
 /* A full ring refuses, frees and counts; the pool gets every mbuf back. */
 static void
 test_ring_full_and_teardown(void)
@@ -244,5 +275,6 @@ fab_suite_link(void)
 	FAB_ADD_TEST(s, test_ring_full_and_teardown);
 	FAB_ADD_TEST(s, test_detached_end);
 	FAB_ADD_TEST(s, test_tap);
+	FAB_ADD_TEST(s, test_peek);
 	return 0;
 }
