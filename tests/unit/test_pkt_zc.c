@@ -75,6 +75,16 @@ test_crc32_zeros_matches_real_zeros(void)
 			(uint32_t)crc32(0, buf, (uInt)(a + lens[i])));
 		buf[a] = (uint8_t)rand(); /* the next prefix differs */
 	}
+	/* One length for many registers, then two lengths in turn (the kept table). */
+	memset(buf + 64, 0, 4100);
+	for (i = 0; i < 48; i++) {
+		uint32_t n = i < 32 ? 4100 : (i & 1 ? 4096 : 4100), j;
+
+		for (j = 0; j < 64; j++)
+			buf[j] = (uint8_t)rand();
+		CU_ASSERT_EQUAL(fab_crc32_zeros(fab_crc32(buf, 64), n),
+			(uint32_t)crc32(0, buf, 64 + n));
+	}
 }
 
 struct zc_case {
