@@ -259,6 +259,8 @@ fabric_host_start(struct fab_fabric *fab, struct fabric_node *n)
 		f->pace_bps = f->conf.rate_bps == 0 || f->conf.rate_bps > h->conf.rate_bps ?
 			h->conf.rate_bps : f->conf.rate_bps;
 		flow_headers(fab, n, f);
+		/* Without a template (it refuses what the builder would), frames take the builder. */
+		f->has_tmpl = fab_pkt_zc_tmpl_init(&f->tmpl, &f->addr, f->conf.qpn, f->mtu) == 0;
 		f->lag_cap_ps = (uint64_t)h->queue_frames * fab_wire_time_ps(flow_max_frame(f),
 			f->pace_bps);
 		f->psn0 = fab_rng_next(&h->rng) & FAB_PSN_MASK;
@@ -492,8 +494,12 @@ build_packet(struct fab_fabric *fab, struct fabric_host *h, struct fabric_flow *
 	/* Headers and ICRC are all these mbufs hold: no headroom. */
 	seg[0]->data_off = 0;
 	seg[1]->data_off = 0;
-	len = fab_pkt_build_write_zc(seg[0], body, seg[1], &f->addr, part, f->conf.qpn,
-		f->psn, last, &reth, pay);
+	/* A message's full-size middle frames differ only in their PSN. */
+	if (part == FAB_WRITE_MIDDLE && f->has_tmpl && pay == f->tmpl.payload_len)
+		len = fab_pkt_build_write_middle_zc(&f->tmpl, seg[0], body, seg[1], f->psn);
+	else
+		len = fab_pkt_build_write_zc(seg[0], body, seg[1], &f->addr, part, f->conf.qpn,
+			f->psn, last, &reth, pay);
 	if (unlikely(len < 0)) {
 		/* Sized at start from the flow's MTU: cannot happen. */
 		rte_pktmbuf_free_bulk(seg, 2);

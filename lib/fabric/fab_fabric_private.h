@@ -62,7 +62,9 @@ struct fabric_flow {
 	uint32_t psn;              /* next PSN to send */
 	uint32_t rx_psn;           /* next PSN the sink expects */
 	struct fab_roce_addr addr; /* headers, filled by start */
+	bool has_tmpl;             /* tmpl builds the flow's full-size MIDDLE frames */
 	struct fab_flow_stats st;
+	struct fab_pkt_zc_tmpl tmpl;
 };
 
 /* The sink's index of its flows, by destination QP. */

@@ -278,6 +278,17 @@ fab_icrc_hdr_zeros(void *hdr, const struct fab_pkt_meta *meta)
 		(uint64_t)meta->payload_len + meta->pad_count);
 }
 
+uint32_t
+fab_icrc_hdr_prefix(void *hdr, const struct fab_pkt_meta *meta, uint32_t stop)
+{
+	struct icrc_words W;
+
+	if (!icrc_applicable(meta))
+		return 0;
+	icrc_words(meta, &W);
+	return icrc_flat(hdr, &W, stop);
+}
+
 void
 fab_icrc_set_buf(void *frame, const struct fab_pkt_meta *meta)
 {

@@ -518,6 +518,46 @@ int fab_pkt_build_write_zc(struct rte_mbuf *head, struct rte_mbuf *body, struct 
 		const struct fab_roce_addr *addr, enum fab_write_part part, uint32_t dest_qp,
 		uint32_t psn, bool ack_req, const struct fab_reth *reth, uint32_t payload_len);
 
+/** Bytes of headers a zero-payload frame template holds. */
+#define FAB_PKT_ZC_TMPL_HDR_MAX 128u
+
+/**
+ * A flow's full-size RDMA WRITE MIDDLE frames with a zero payload: the
+ * headers of one with PSN 0, and the ICRC's CRC state over them up to the
+ * PSN. Filled by fab_pkt_zc_tmpl_init(); read-only afterwards, so one
+ * template may serve any number of threads.
+ */
+struct fab_pkt_zc_tmpl {
+	uint8_t hdr[FAB_PKT_ZC_TMPL_HDR_MAX]; /**< the headers, PSN 0 */
+	uint16_t hdr_len;       /**< header bytes: where the payload starts */
+	uint16_t psn_off;       /**< the PSN's three bytes: the last of the headers */
+	uint32_t payload_len;
+	uint32_t body_len;      /**< payload and pad */
+	uint32_t frame_len;
+	uint32_t crc_state;     /**< CRC register after the masked headers before the PSN */
+};
+
+/**
+ * Prepare @p t for WRITE MIDDLE frames of @p payload_len bytes to
+ * @p dest_qp with the headers of @p addr (no AckReq: a message's middle).
+ *
+ * @return 0, or -EINVAL (NULL argument, empty payload, or what
+ *   fab_pkt_build_roce() refuses), -EMSGSIZE (a payload larger than the
+ *   shared zeros), -ENOSPC (headers longer than the template holds).
+ */
+int fab_pkt_zc_tmpl_init(struct fab_pkt_zc_tmpl *t, const struct fab_roce_addr *addr,
+		uint32_t dest_qp, uint32_t payload_len);
+
+/**
+ * Build the WRITE MIDDLE frame with PSN @p psn (24 bits) of template @p t
+ * into @p head, @p body and @p tail as fab_pkt_build_write_zc() would (the
+ * bytes are the same), by copying the headers and carrying the ICRC on
+ * over the PSN instead of writing and CRC-ing every field. Refusals and
+ * the return value are fab_pkt_build_roce_zc()'s.
+ */
+int fab_pkt_build_write_middle_zc(const struct fab_pkt_zc_tmpl *t, struct rte_mbuf *head,
+		struct rte_mbuf *body, struct rte_mbuf *tail, uint32_t psn);
+
 /**
  * Build an RC ACK or NAK: opcode 0x11 with an AETH carrying @p syndrome and
  * @p msn; @p psn is the PSN acknowledged, or for a NAK the PSN expected.

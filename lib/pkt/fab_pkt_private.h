@@ -88,4 +88,17 @@ fab_pkt_in_zero_area(const void *p, uint32_t len)
 /* ICRC of a frame whose headers are at @p hdr and whose payload and pad are zeros. */
 uint32_t fab_icrc_hdr_zeros(void *hdr, const struct fab_pkt_meta *meta);
 
+/*
+ * CRC of the ICRC's masked bytes from their start up to @p stop (an offset
+ * in the headers at @p hdr, past every masked field): the ICRC so far.
+ */
+uint32_t fab_icrc_hdr_prefix(void *hdr, const struct fab_pkt_meta *meta, uint32_t stop);
+
+/*
+ * Chain a zero-payload frame: @p head holds @p hdr_len bytes of headers,
+ * @p body @p body_len bytes of the shared zeros, @p tail the ICRC.
+ */
+void fab_pkt_chain_zc(struct rte_mbuf *head, struct rte_mbuf *body, struct rte_mbuf *tail,
+		uint16_t hdr_len, uint32_t body_len, uint32_t frame_len);
+
 #endif /* FAB_PKT_PRIVATE_H */

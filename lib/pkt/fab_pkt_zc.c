@@ -275,7 +275,15 @@ fab_pkt_build_roce_zc(struct rte_mbuf *head, struct rte_mbuf *body, struct rte_m
 
 	put_le32(rte_pktmbuf_mtod(tail, uint8_t *),
 		fab_icrc_hdr_zeros(rte_pktmbuf_mtod(head, void *), &mt));
-	head->data_len = mt.payload_off;
+	fab_pkt_chain_zc(head, body, tail, mt.payload_off, body_len, (uint32_t)len);
+	return len;
+}
+
+void
+fab_pkt_chain_zc(struct rte_mbuf *head, struct rte_mbuf *body, struct rte_mbuf *tail,
+		uint16_t hdr_len, uint32_t body_len, uint32_t frame_len)
+{
+	head->data_len = hdr_len;
 	body->data_off = 0;
 	body->data_len = (uint16_t)body_len;
 	body->pkt_len = body_len;
@@ -285,9 +293,8 @@ fab_pkt_build_roce_zc(struct rte_mbuf *head, struct rte_mbuf *body, struct rte_m
 	body->next = tail;
 	tail->next = NULL;
 	head->nb_segs = 3;
-	head->pkt_len = (uint32_t)len;
+	head->pkt_len = frame_len;
 	set_chain_hint(head, body, tail);
-	return len;
 }
 
 int
