@@ -256,29 +256,6 @@ fab_icrc_verify(struct rte_mbuf *m, const struct fab_pkt_meta *meta)
 }
 
 uint32_t
-fab_icrc_compute_buf(void *frame, const struct fab_pkt_meta *meta)
-{
-	struct icrc_words W;
-
-	if (!icrc_applicable(meta))
-		return 0;
-	icrc_words(meta, &W);
-	return icrc_flat(frame, &W, W.end);
-}
-
-uint32_t
-fab_icrc_hdr_zeros(void *hdr, const struct fab_pkt_meta *meta)
-{
-	struct icrc_words W;
-
-	if (!icrc_applicable(meta))
-		return 0;
-	icrc_words(meta, &W);
-	return fab_crc32_zeros(icrc_flat(hdr, &W, meta->payload_off),
-		(uint64_t)meta->payload_len + meta->pad_count);
-}
-
-uint32_t
 fab_icrc_hdr_prefix(void *hdr, const struct fab_pkt_meta *meta, uint32_t stop)
 {
 	struct icrc_words W;
@@ -287,6 +264,21 @@ fab_icrc_hdr_prefix(void *hdr, const struct fab_pkt_meta *meta, uint32_t stop)
 		return 0;
 	icrc_words(meta, &W);
 	return icrc_flat(hdr, &W, stop);
+}
+
+uint32_t
+fab_icrc_compute_buf(void *frame, const struct fab_pkt_meta *meta)
+{
+	return fab_icrc_hdr_prefix(frame, meta, fab_pkt_icrc_off(meta));
+}
+
+uint32_t
+fab_icrc_hdr_zeros(void *hdr, const struct fab_pkt_meta *meta)
+{
+	if (!icrc_applicable(meta))
+		return 0;
+	return fab_crc32_zeros(fab_icrc_hdr_prefix(hdr, meta, meta->payload_off),
+		(uint64_t)meta->payload_len + meta->pad_count);
 }
 
 void
