@@ -20,11 +20,17 @@ struct link_slot {
 /* One direction: written by one end's tx, read by the other end's rx. */
 struct link_dir {
 	struct link_slot *ring;
-	uint32_t mask;
+	uint32_t mask;          /* of the slots in use now: see grow_ring() */
+	uint32_t cap_mask;      /* of all the slots allocated */
 	uint32_t head;          /* next to deliver (free-running) */
 	uint32_t tail;          /* next free slot (free-running) */
 	uint64_t last_deliver;  /* delivery times never go backwards */
-	uint64_t next_ps;       /* delivery time of the head frame; UINT64_MAX when empty */
+	/*
+	 * Delivery time of the head frame, UINT64_MAX when empty: in own_next,
+	 * or in a word of the receiving node's (fab_port_bind_next_rx()).
+	 */
+	uint64_t *next_ps;
+	uint64_t own_next;
 	struct fab_link_dir_stats st;
 };
 
@@ -43,6 +49,16 @@ struct fab_link {
 	void *tap_arg;
 	unsigned int refs;      /* the link itself and each attached port */
 };
+
+/*
+ * Slots a direction uses while few frames are in flight (four to a cache
+ * line). A ring sized for the worst case (minimum-size frames at line
+ * rate: kilobytes) that its indices walk all the way round keeps every
+ * line of it going through the caches, link after link, although a
+ * fabric's link rarely holds more than a few frames; so a direction works
+ * in its first slots and doubles them only when they are full.
+ */
+#define LINK_RING_MIN 8u
 
 static uint32_t
 ring_size(const struct fab_link_conf *c)
@@ -88,8 +104,10 @@ fab_link_create(const struct fab_link_conf *conf)
 			rte_errno = ENOMEM;
 			return NULL;
 		}
-		l->dir[d].mask = size - 1;
-		l->dir[d].next_ps = UINT64_MAX;
+		l->dir[d].cap_mask = size - 1;
+		l->dir[d].mask = RTE_MIN(size, LINK_RING_MIN) - 1;
+		l->dir[d].own_next = UINT64_MAX;
+		l->dir[d].next_ps = &l->dir[d].own_next;
 		l->ends[d].link = l;
 		l->ends[d].end = (unsigned int)d;
 	}
@@ -127,6 +145,22 @@ rx_dir(struct fab_link *l, unsigned int end)
 	return &l->dir[1 - end];
 }
 
+/*
+ * Double the slots in use. Frame i sits at i & mask; with one more bit of
+ * mask it belongs either where it is or in the new upper half, which holds
+ * nothing yet: so moving frames one by one overwrites none.
+ */
+static void
+grow_ring(struct link_dir *ld)
+{
+	uint32_t mask = ld->mask * 2 + 1, i;
+
+	for (i = ld->head; i != ld->tail; i++)
+		if ((i & mask) != (i & ld->mask))
+			ld->ring[i & mask] = ld->ring[i & ld->mask];
+	ld->mask = mask;
+}
+
 static uint16_t
 link_rx_burst(void *backend, struct fab_port_stats *stats, uint64_t now,
 		struct rte_mbuf **pkts, uint64_t *arrival_ps, uint16_t n)
@@ -152,11 +186,15 @@ link_rx_burst(void *backend, struct fab_port_stats *stats, uint64_t now,
 	if (ld->head != ld->tail) {
 		const struct link_slot *next = &ld->ring[ld->head & ld->mask];
 
-		ld->next_ps = next->deliver_ps;
+		*ld->next_ps = next->deliver_ps;
 		/* The next frame has been on the wire a while: start loading its mbuf for the next call. */
 		rte_prefetch0(next->m);
 	} else {
-		ld->next_ps = UINT64_MAX;
+		*ld->next_ps = UINT64_MAX;
+		/* Empty: back to the first slots. */
+		ld->head = 0;
+		ld->tail = 0;
+		ld->mask = RTE_MIN(ld->mask, LINK_RING_MIN - 1);
 	}
 	return k;
 }
@@ -174,6 +212,8 @@ link_tx_burst(void *backend, struct fab_port_stats *stats, const uint64_t *tx_do
 		struct rte_mbuf *m = pkts[i];
 		uint64_t t = (tx_done_ps != NULL ? tx_done_ps[i] : 0) + l->delay_ps;
 
+		if (unlikely(ld->tail - ld->head > ld->mask) && ld->mask != ld->cap_mask)
+			grow_ring(ld);
 		if (!e->link->ends[1 - e->end].attached || ld->tail - ld->head > ld->mask) {
 			ld->st.ring_full++;
 			stats->tx_errors++;
@@ -187,7 +227,7 @@ link_tx_burst(void *backend, struct fab_port_stats *stats, const uint64_t *tx_do
 		if (l->tap != NULL)
 			l->tap(l->tap_arg, e->end, t - l->delay_ps, m);
 		if (ld->head == ld->tail)
-			ld->next_ps = t;
+			*ld->next_ps = t;
 		ld->ring[ld->tail & ld->mask] = (struct link_slot){ .deliver_ps = t, .m = m };
 		ld->tail++;
 		ld->st.frames++;
@@ -207,11 +247,25 @@ link_next_rx(const void *backend)
 	return fab_link_next_delivery(e->link, e->end);
 }
 
+static const uint64_t *
+link_bind_next_rx(void *backend, uint64_t *slot)
+{
+	struct link_end *e = backend;
+	struct link_dir *ld = rx_dir(e->link, e->end);
+	uint64_t t = *ld->next_ps;
+
+	ld->next_ps = slot != NULL ? slot : &ld->own_next;
+	*ld->next_ps = t;
+	return ld->next_ps;
+}
+
 static void
 link_end_free(void *backend)
 {
 	struct link_end *e = backend;
 
+	/* The receiver's word may go before the link does. */
+	link_bind_next_rx(e, NULL);
 	e->attached = false;
 	link_put(e->link);
 }
@@ -222,6 +276,7 @@ static const struct fab_port_ops link_ops = {
 	.tx_burst = link_tx_burst,
 	.next_rx_ps = link_next_rx,
 	.free = link_end_free,
+	.bind_next_rx = link_bind_next_rx,
 };
 
 struct fab_port *
@@ -245,7 +300,7 @@ fab_link_port(struct fab_link *link, unsigned int end, const struct fab_port_con
 	if (p == NULL)
 		return NULL;
 	/* Every event checks every port of its node: one load, not a call. */
-	fab_port_set_next_rx_hint(p, &link->dir[1 - end].next_ps);
+	fab_port_set_next_rx_hint(p, link->dir[1 - end].next_ps);
 	link->ends[end].attached = true;
 	link->refs++;
 	return p;
@@ -279,7 +334,7 @@ fab_link_peek(const struct fab_link *link, unsigned int end, uint32_t k)
 uint64_t
 fab_link_next_delivery(const struct fab_link *link, unsigned int end)
 {
-	return link->dir[1 - end].next_ps;
+	return *link->dir[1 - end].next_ps;
 }
 
 const char *

@@ -149,6 +149,17 @@ fab_port_set_next_rx_hint(struct fab_port *port, const uint64_t *next_rx_ps)
 		port->next_rx_hint = next_rx_ps;
 }
 
+int
+fab_port_bind_next_rx(struct fab_port *port, uint64_t *slot)
+{
+	if (port == NULL)
+		return -EINVAL;
+	if (port->ops->bind_next_rx == NULL)
+		return -ENOTSUP;
+	port->next_rx_hint = port->ops->bind_next_rx(port->backend, slot);
+	return 0;
+}
+
 uint64_t
 fab_port_next_rx_ps(const struct fab_port *port)
 {

@@ -143,6 +143,13 @@ struct fab_port_ops {
 	uint16_t (*tx_burst_bytes)(void *backend, struct fab_port_stats *stats,
 			const uint64_t *tx_done_ps, struct rte_mbuf **pkts, uint16_t n,
 			uint64_t bytes);
+	/**
+	 * Keep the next arrival time (what next_rx_ps says) in @p slot from
+	 * now on, writing it there at once; NULL: back in the backend's own
+	 * word. Return the word that now holds it. Optional: see
+	 * fab_port_bind_next_rx().
+	 */
+	const uint64_t *(*bind_next_rx)(void *backend, uint64_t *slot);
 };
 
 /** What every port has, whatever its backend. */
@@ -375,6 +382,20 @@ uint16_t fab_port_tx_burst(struct fab_port *port, const uint64_t *tx_done_ps,
  */
 uint16_t fab_port_tx_burst_bytes(struct fab_port *port, const uint64_t *tx_done_ps,
 		struct rte_mbuf **pkts, uint16_t n, uint64_t bytes);
+
+/**
+ * Have the port keep its next arrival time (fab_port_next_rx_ps()) in the
+ * caller's word @p slot, updated as frames arrive and leave. A node that
+ * checks every port at every event then reads one array of its own instead
+ * of following a pointer to each backend (the fabric's switches do).
+ *
+ * @param slot
+ *   The word; it must stay valid until the port is unbound (NULL) or freed.
+ * @return
+ *   0; -EINVAL without a port; -ENOTSUP when the backend cannot (real-time
+ *   and pcap ports: their time is not one word another party writes).
+ */
+int fab_port_bind_next_rx(struct fab_port *port, uint64_t *slot);
 
 /**
  * Arrival time of the next frame: FAB_PORT_RX_NEVER once input has ended,

@@ -366,6 +366,31 @@ build_port(struct fab_switch *sw, const struct fab_switch_params *prm, uint16_t 
 	return 0;
 }
 
+static void
+unbind_rx_due(struct fab_switch *sw, uint16_t n)
+{
+	uint16_t p;
+
+	for (p = 0; p < n; p++)
+		fab_port_bind_next_rx(sw->ports[p].port, NULL);
+	sw->rx_due_bound = false;
+}
+
+/* All ports or none: one port that cannot (an ethdev, a pcap file) keeps the per-port path. */
+static void
+bind_rx_due(struct fab_switch *sw)
+{
+	uint16_t p;
+
+	for (p = 0; p < sw->nb_ports; p++) {
+		if (fab_port_bind_next_rx(sw->ports[p].port, &sw->rx_due[p]) != 0) {
+			unbind_rx_due(sw, p);
+			return;
+		}
+	}
+	sw->rx_due_bound = true;
+}
+
 struct fab_switch *
 fab_switch_create(const struct fab_switch_params *prm, char *err, size_t errlen)
 {
@@ -411,7 +436,8 @@ fab_switch_create(const struct fab_switch_params *prm, char *err, size_t errlen)
 	}
 	sw->ports = calloc(c->nb_ports, sizeof(*sw->ports));
 	sw->eg_due = calloc(c->nb_ports, sizeof(*sw->eg_due));
-	if (sw->ports == NULL || sw->eg_due == NULL)
+	sw->rx_due = calloc(c->nb_ports, sizeof(*sw->rx_due));
+	if (sw->ports == NULL || sw->eg_due == NULL || sw->rx_due == NULL)
 		goto nomem;
 	if (load_plugins(sw, err, errlen) < 0 || build_routes(sw, prm, err, errlen) < 0 ||
 			build_mmu(sw, err, errlen) < 0)
@@ -421,6 +447,7 @@ fab_switch_create(const struct fab_switch_params *prm, char *err, size_t errlen)
 			goto bad;
 	for (p = 0; p < c->nb_ports; p++)
 		sw_eg_due_update(sw, p, 0);
+	bind_rx_due(sw);
 	SW_LOG(INFO, "%s: %u ports, buffer %llu bytes, ecn %s, lb %s, route backend %s\n",
 		c->name, c->nb_ports, (unsigned long long)fab_mmu_total_bytes(sw->mmu),
 		c->ecn.plugin, c->lb.plugin, fab_route_backend_name(prm->route_backend));
@@ -440,6 +467,8 @@ fab_switch_free(struct fab_switch *sw)
 
 	if (sw == NULL)
 		return;
+	/* The ports outlive the switch: they must stop writing into rx_due. */
+	unbind_rx_due(sw, sw->rx_due_bound ? sw->nb_ports : 0);
 	for (p = 0; sw->ports != NULL && p < sw->nb_ports; p++) {
 		struct sw_port *sp = &sw->ports[p];
 
@@ -451,6 +480,7 @@ fab_switch_free(struct fab_switch *sw)
 	}
 	free(sw->ports);
 	free(sw->eg_due);
+	free(sw->rx_due);
 	if (sw->lb_state != NULL)
 		sw->lb_ops->free(sw->lb_state);
 	fab_plugin_unload(sw->lb_plugin);

@@ -97,6 +97,13 @@ struct fab_switch {
 	 * queued, a pause, an XOFF or XON), which the next egress pass visits.
 	 */
 	uint64_t *eg_due;
+	/*
+	 * Per port, when its next frame lands, kept here by the port itself
+	 * (fab_port_bind_next_rx()) when every port can: rx_due_bound. The
+	 * poll and fab_switch_next_event() then scan two short arrays.
+	 */
+	uint64_t *rx_due;
+	bool rx_due_bound;
 	struct fab_route *route;
 	struct fab_mmu *mmu;
 	struct fab_plugin *ecn_plugin;

@@ -20,7 +20,7 @@ fab_switch_poll(struct fab_switch *sw, uint64_t now)
 		uint16_t n;
 
 		/* A virtual-time port says when its next frame lands; a real one says 0. */
-		if (fab_port_next_rx_ps(sw->ports[p].port) > now)
+		if ((sw->rx_due_bound ? sw->rx_due[p] : fab_port_next_rx_ps(sw->ports[p].port)) > now)
 			continue;
 		n = fab_port_rx_burst(sw->ports[p].port, now, pkts, FAB_SWITCH_BURST);
 		if (n != 0) {
@@ -46,6 +46,14 @@ fab_switch_next_event(const struct fab_switch *sw, uint64_t now)
 	uint64_t t = UINT64_MAX;
 	uint16_t p;
 
+	if (sw->rx_due_bound && !sw->wd_enabled) {
+		for (p = 0; p < sw->nb_ports; p++) {
+			uint64_t due = RTE_MIN(sw->rx_due[p], sw->eg_due[p]);
+
+			t = RTE_MIN(t, due);
+		}
+		return t < now ? now : t;
+	}
 	for (p = 0; p < sw->nb_ports; p++) {
 		const struct sw_port *sp = &sw->ports[p];
 		uint64_t r = fab_port_next_rx_ps(sp->port);

@@ -4,6 +4,7 @@
 
 /* lib/link: exact delivery times, order, capacity, teardown in any order, taps. */
 
+#include <errno.h>
 #include <string.h>
 
 #include <fab_link.h>
@@ -262,6 +263,120 @@ test_tap(void)
 	fab_link_free(l);
 }
 
+/* Take every due frame towards @p rx; each must carry the next tag and a later time. */
+static uint16_t
+take_in_order(struct fab_port *rx, uint64_t now, uint8_t *next_tag, uint64_t *last_ps)
+{
+	struct rte_mbuf *in[16];
+	uint64_t arr[16];
+	uint16_t n, i, total = 0;
+
+	while ((n = fab_port_rx_burst_ts(rx, now, in, arr, 16)) != 0) {
+		for (i = 0; i < n; i++) {
+			CU_ASSERT_EQUAL(*rte_pktmbuf_mtod(in[i], uint8_t *), *next_tag);
+			CU_ASSERT(arr[i] > *last_ps);
+			(*next_tag)++;
+			*last_ps = arr[i];
+		}
+		rte_pktmbuf_free_bulk(in, n);
+		total += n;
+	}
+	return total;
+}
+
+/*
+ * A direction works in its first slots and doubles them as frames pile
+ * up, also while its indices have wrapped round the slots in use: order,
+ * times and the capacity hold throughout, and an emptied ring starts over.
+ */
+static void
+test_ring_grows_in_order(void)
+{
+	struct fab_link_conf c = { .name = "grow", .delay_ps = 1000, .capacity = 64 };
+	unsigned int avail = rte_mempool_avail_count(fab_test_pool);
+	struct fab_link *l = fab_link_create(&c);
+	struct fab_port *a = end_port(l, 0, "a"), *b = end_port(l, 1, "b");
+	struct rte_mbuf *m[80];
+	uint64_t t[80], last = 0;
+	struct fab_link_dir_stats s;
+	uint8_t sent = 0, want = 0;
+	int i, round;
+
+	for (round = 0; round < 2; round++) {
+		/* Five in, three out: the next frames wrap round the first eight slots. */
+		for (i = 0; i < 5; i++) {
+			t[i] = (uint64_t)(round * 100000 + 10 * (sent + 1));
+			m[i] = frame(64, sent++);
+		}
+		CU_ASSERT_EQUAL(fab_port_tx_burst(a, t, m, 5), 5);
+		CU_ASSERT_EQUAL(take_in_order(b, t[2] + c.delay_ps, &want, &last), 3);
+		/* 2 + 62 = 64 in flight: two doublings with a wrapped head, then full. */
+		for (i = 0; i < 70; i++) {
+			t[i] = (uint64_t)(round * 100000 + 10 * (sent + i + 1));
+			m[i] = frame(64, (uint8_t)(sent + i));
+		}
+		CU_ASSERT_EQUAL(fab_port_tx_burst(a, t, m, 70), 62);
+		sent = (uint8_t)(sent + 62);
+		fab_link_stats(l, 0, &s);
+		CU_ASSERT_EQUAL(s.in_flight, 64);
+		CU_ASSERT_EQUAL(s.ring_full, (uint64_t)8 * (round + 1));
+		CU_ASSERT_EQUAL(*rte_pktmbuf_mtod(fab_link_peek(l, 1, 63), uint8_t *),
+			(uint8_t)(sent - 1));
+		CU_ASSERT_EQUAL(fab_port_next_rx_ps(b), (uint64_t)(round * 100000 + 10 * (want + 1)) + c.delay_ps);
+		CU_ASSERT_EQUAL(take_in_order(b, UINT64_MAX - 1, &want, &last), 64);
+		CU_ASSERT_EQUAL(want, sent);
+		CU_ASSERT_EQUAL(fab_link_in_flight(l), 0);
+		CU_ASSERT_EQUAL(fab_port_next_rx_ps(b), UINT64_MAX);
+	}
+	fab_port_free(a);
+	fab_port_free(b);
+	fab_link_free(l);
+	CU_ASSERT_EQUAL(rte_mempool_avail_count(fab_test_pool), avail);
+}
+
+/*
+ * A bound word holds what fab_port_next_rx_ps() says, through sends and
+ * receives; unbinding, or freeing the port, hands the time back to the
+ * link, which writes the word no more.
+ */
+static void
+test_bind_next_rx(void)
+{
+	struct fab_link_conf c = { .name = "bound", .delay_ps = 100, .capacity = 8 };
+	struct fab_link *l = fab_link_create(&c);
+	struct fab_port *a = end_port(l, 0, "a"), *b = end_port(l, 1, "b");
+	struct rte_mbuf *m[3] = { frame(64, 1), frame(64, 2), frame(64, 3) }, *in[4];
+	uint64_t done[3] = { 10, 20, 30 }, slot = 7, t = 40;
+
+	CU_ASSERT_EQUAL(fab_port_bind_next_rx(NULL, &slot), -EINVAL);
+	CU_ASSERT_EQUAL(fab_port_bind_next_rx(b, &slot), 0);
+	CU_ASSERT_EQUAL(slot, UINT64_MAX);
+	CU_ASSERT_EQUAL(fab_port_tx_burst(a, done, m, 2), 2);
+	CU_ASSERT_EQUAL(slot, 110);
+	CU_ASSERT_EQUAL(fab_port_next_rx_ps(b), 110);
+	CU_ASSERT_EQUAL(fab_link_next_delivery(l, 1), 110);
+	CU_ASSERT_EQUAL(fab_port_rx_burst(b, 110, in, 4), 1);
+	rte_pktmbuf_free(in[0]);
+	CU_ASSERT_EQUAL(slot, 120);
+	/* Back to the link's own word, which starts from the bound one's value. */
+	CU_ASSERT_EQUAL(fab_port_bind_next_rx(b, NULL), 0);
+	CU_ASSERT_EQUAL(fab_port_next_rx_ps(b), 120);
+	CU_ASSERT_EQUAL(fab_port_rx_burst(b, 120, in, 4), 1);
+	rte_pktmbuf_free(in[0]);
+	CU_ASSERT_EQUAL(slot, 120);
+	CU_ASSERT_EQUAL(fab_port_next_rx_ps(b), UINT64_MAX);
+	/* Bound again, then freed: later sends leave the word alone. */
+	CU_ASSERT_EQUAL(fab_port_bind_next_rx(b, &slot), 0);
+	CU_ASSERT_EQUAL(slot, UINT64_MAX);
+	fab_port_free(b);
+	slot = 7;
+	CU_ASSERT_EQUAL(fab_link_next_delivery(l, 1), UINT64_MAX);
+	CU_ASSERT_EQUAL(fab_port_tx_burst(a, &t, &m[2], 1), 0);
+	CU_ASSERT_EQUAL(slot, 7);
+	fab_port_free(a);
+	fab_link_free(l);
+}
+
 int
 fab_suite_link(void)
 {
@@ -276,5 +391,7 @@ fab_suite_link(void)
 	FAB_ADD_TEST(s, test_detached_end);
 	FAB_ADD_TEST(s, test_tap);
 	FAB_ADD_TEST(s, test_peek);
+	FAB_ADD_TEST(s, test_ring_grows_in_order);
+	FAB_ADD_TEST(s, test_bind_next_rx);
 	return 0;
 }
