@@ -47,6 +47,7 @@ struct fab_link {
 	struct link_end ends[2];
 	fab_link_tap_fn tap;
 	void *tap_arg;
+	rte_be16_t tap_ether_type; /* 0: every frame */
 	unsigned int refs;      /* the link itself and each attached port */
 };
 
@@ -199,6 +200,20 @@ link_rx_burst(void *backend, struct fab_port_stats *stats, uint64_t now,
 	return k;
 }
 
+static inline bool
+tap_wants(const struct fab_link *l, const struct rte_mbuf *m)
+{
+	rte_be16_t type;
+
+	if (l->tap_ether_type == 0)
+		return true;
+	/* A first segment too short to say: the tap decides. */
+	if (rte_pktmbuf_data_len(m) < 14)
+		return true;
+	memcpy(&type, rte_pktmbuf_mtod_offset(m, const uint8_t *, 12), sizeof(type));
+	return type == l->tap_ether_type;
+}
+
 static uint16_t
 link_tx_burst(void *backend, struct fab_port_stats *stats, const uint64_t *tx_done_ps,
 		struct rte_mbuf **pkts, uint16_t n)
@@ -224,7 +239,7 @@ link_tx_burst(void *backend, struct fab_port_stats *stats, const uint64_t *tx_do
 		if (t < ld->last_deliver)
 			t = ld->last_deliver;
 		ld->last_deliver = t;
-		if (l->tap != NULL)
+		if (l->tap != NULL && tap_wants(l, m))
 			l->tap(l->tap_arg, e->end, t - l->delay_ps, m);
 		if (ld->head == ld->tail)
 			*ld->next_ps = t;
@@ -348,4 +363,10 @@ fab_link_set_tap(struct fab_link *link, fab_link_tap_fn fn, void *arg)
 {
 	link->tap = fn;
 	link->tap_arg = arg;
+}
+
+void
+fab_link_set_tap_ether_type(struct fab_link *link, uint16_t ether_type)
+{
+	link->tap_ether_type = rte_cpu_to_be_16(ether_type);
 }

@@ -101,8 +101,15 @@ const char *fab_link_name(const struct fab_link *link);
 typedef void (*fab_link_tap_fn)(void *arg, unsigned int dir, uint64_t tx_done_ps,
 		const struct rte_mbuf *m);
 
-/** Set (or clear, with NULL) the link's tap. */
+/** Set (or clear, with NULL) the link's tap: it sees every frame. */
 void fab_link_set_tap(struct fab_link *link, fab_link_tap_fn fn, void *arg);
+
+/**
+ * Show the tap only frames whose EtherType (bytes 12-13, untagged) is
+ * @p ether_type (host order); 0, the default, shows it every frame. A log of
+ * PFC frames (0x8808) then costs the other frames one compare, not a call.
+ */
+void fab_link_set_tap_ether_type(struct fab_link *link, uint16_t ether_type);
 
 #ifdef __cplusplus
 }

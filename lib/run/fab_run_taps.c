@@ -195,8 +195,11 @@ fab_run_taps_open(const struct fab_scenario *s, struct fab_fabric *fab, const ch
 				goto fail_set;
 			}
 		}
-		if (rt->pcap != NULL || t->pfc != NULL)
+		if (rt->pcap != NULL || t->pfc != NULL) {
 			fab_link_set_tap(l, run_tap_fn, rt);
+			/* Only the PFC log: it needs to see MAC control frames alone. */
+			fab_link_set_tap_ether_type(l, rt->pcap != NULL ? 0 : FAB_ETHER_TYPE_MAC_CTRL);
+		}
 	}
 	return t;
 nomem:

@@ -256,6 +256,26 @@ test_tap(void)
 	rte_pktmbuf_free(in[0]);
 	CU_ASSERT_EQUAL(fab_port_rx_burst(a, 1000, in, 2), 1);
 	rte_pktmbuf_free(in[0]);
+	/* Filtered by EtherType: only the matching frame reaches the tap. */
+	fab_link_set_tap_ether_type(l, 0x8808);
+	m[0] = frame(64, 0x11);
+	rte_pktmbuf_mtod(m[0], uint8_t *)[12] = 0x88;
+	rte_pktmbuf_mtod(m[0], uint8_t *)[13] = 0x08;
+	m[1] = frame(64, 0x88);
+	t1 = 400;
+	t2 = 500;
+	fab_port_tx_burst(a, &t1, &m[0], 1);
+	fab_port_tx_burst(a, &t2, &m[1], 1);
+	CU_ASSERT_EQUAL(log.n, 3);
+	CU_ASSERT_EQUAL(log.t[2], 400);
+	CU_ASSERT_EQUAL(fab_port_rx_burst(b, 1000, in, 2), 2);
+	rte_pktmbuf_free_bulk(in, 2);
+	fab_link_set_tap_ether_type(l, 0);
+	m[0] = frame(64, 0x11);
+	fab_port_tx_burst(a, &t2, &m[0], 1);
+	CU_ASSERT_EQUAL(log.n, 4);
+	CU_ASSERT_EQUAL(fab_port_rx_burst(b, 1000, in, 2), 1);
+	rte_pktmbuf_free(in[0]);
 	CU_ASSERT_STRING_EQUAL(fab_link_name(l), "tapped");
 	CU_ASSERT_EQUAL(fab_port_kind(a), FAB_PORT_KIND_LINK);
 	fab_port_free(a);
