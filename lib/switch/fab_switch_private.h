@@ -104,6 +104,7 @@ struct fab_switch {
 	 */
 	uint64_t *rx_due;
 	bool rx_due_bound;
+	uint32_t eg_touches;           /* sw_eg_touch() calls: the egress pass sees new ones */
 	struct fab_route *route;
 	struct fab_mmu *mmu;
 	struct fab_plugin *ecn_plugin;
@@ -141,6 +142,7 @@ static inline void
 sw_eg_touch(struct fab_switch *sw, uint16_t p)
 {
 	sw->eg_due[p] = 0;
+	sw->eg_touches++;
 }
 
 /* fab_switch_egress.c */
