@@ -53,12 +53,13 @@ enum fab_switch_drop {
 
 /** Counters of one switch port, as the JSON output and telemetry show them. */
 struct fab_switch_port_stats {
+	/* The five every forwarded frame counts come first: one cache line in the switch. */
 	uint64_t rx_pkts;             /**< frames received */
 	uint64_t rx_bytes;
+	uint64_t fwd_pkts;            /**< frames received here and admitted to an egress queue */
 	uint64_t tx_pkts;             /**< frames transmitted, PFC frames included */
 	uint64_t tx_bytes;
 	uint64_t tx_ctrl_pkts;        /**< PFC/PAUSE frames this switch sent */
-	uint64_t fwd_pkts;            /**< frames received here and admitted to an egress queue */
 	uint64_t consumed_pkts;       /**< PFC, PAUSE and other MAC control frames received */
 	uint64_t drops;               /**< every drop counted at this port */
 	uint64_t drop_parse[FAB_PKT_DROP_MAX]; /**< malformed frames by reason */

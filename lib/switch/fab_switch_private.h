@@ -59,31 +59,36 @@ sw_meta(struct rte_mbuf *m)
 	return RTE_MBUF_DYNFIELD(m, fab_switch_dynfield_offset, struct sw_mbuf_meta *);
 }
 
+/*
+ * A port's state: the first two cache lines hold everything a forwarded
+ * frame reads or counts at its ingress and egress port, so a frame costs
+ * each of its ports two lines; the rest is control state.
+ */
 struct sw_port {
 	struct fab_port *port;
 	struct fab_sched *sched;
 	struct fab_pfc_tx *pfc_tx;     /* NULL without lossless classes or PFC */
-	struct fab_pfc_rx *pfc_rx;
 	void *ecn_state;               /* NULL: no ECN on this egress */
 	/* Per class, the depth at or below which the policy never marks (UINT32_MAX: never). */
 	uint32_t ecn_quiet[FAB_NUM_PRIO];
 	struct rte_ether_addr mac;
-	uint64_t rate_bps;
+	uint8_t trust;                 /* enum fab_conf_trust */
 	bool is_ethdev;
+	uint8_t pg_of[FAB_NUM_PRIO];   /* priority group of each class (the MMU's map) */
 	bool passive;                  /* stop reading while we pause the peer */
 	bool held;
+	uint8_t wd_ignore;             /* classes whose received PFC is ignored */
+	uint8_t wd_drop;               /* classes whose frames are dropped at egress */
+	uint8_t wd_busy;               /* classes non-empty at the previous sample */
+	struct fab_switch_port_stats st; /* what the switch counts itself: the hot five first */
+	struct fab_pfc_rx *pfc_rx;
+	uint64_t rate_bps;
 	uint64_t held_since;
-	uint8_t trust;                 /* enum fab_conf_trust */
-	uint8_t pg_of[FAB_NUM_PRIO];   /* priority group of each class (the MMU's map) */
 	uint32_t headroom;
 	/* PFC watchdog, per egress class */
 	struct fab_pfc_wd wd[FAB_NUM_PRIO];
 	uint64_t wd_deq[FAB_NUM_PRIO]; /* dequeues at the previous sample */
-	uint8_t wd_ignore;             /* classes whose received PFC is ignored */
-	uint8_t wd_drop;               /* classes whose frames are dropped at egress */
-	uint8_t wd_busy;               /* classes non-empty at the previous sample */
-	struct fab_switch_port_stats st; /* what the switch counts itself */
-};
+} __rte_cache_aligned;
 
 struct fab_switch {
 	const struct fab_switch_conf *conf;
