@@ -106,7 +106,16 @@ dwrr_pick(struct fab_sched *s, uint8_t ready)
 		struct fab_sched_queue *q = &s->cls[c];
 
 		if ((ready & (1u << c)) == 0) {
-			dwrr_end_turn(s);
+			/*
+			 * Pass the turn on to the next ready class at once: the
+			 * ring is the DWRR classes in ascending order, @p ready
+			 * holds DWRR classes only, and passing a class that is
+			 * not ready changes nothing but the turn.
+			 */
+			uint8_t after = (uint8_t)(ready & (0xfeu << c));
+
+			s->dwrr_cur = (uint8_t)__builtin_ctz(after != 0 ? after : ready);
+			s->dwrr_in_turn = false;
 			continue;
 		}
 		if (!s->dwrr_in_turn) {
@@ -251,9 +260,11 @@ dequeue_one_class(struct fab_sched *s, uint64_t now, struct rte_mbuf **out,
 	if (head_ready_ps(q, now, now) != now)
 		return -1;
 	dwrr = ((s->strict_mask >> c) & 1) == 0;
-	if (dwrr)
-		while (s->dwrr_cur != c)
-			dwrr_end_turn(s);
+	/* Passing the classes before it, none ready, only moves the turn. */
+	if (dwrr && s->dwrr_cur != c) {
+		s->dwrr_cur = (uint8_t)c;
+		s->dwrr_in_turn = false;
+	}
 	avail = fab_sched_queue_count(q);
 	if (max > avail)
 		max = (uint16_t)avail;
