@@ -191,6 +191,7 @@ swf_run(struct swf *f)
 		nt = fab_switch_next_event(f->sw, t);
 		if (nt == UINT64_MAX)
 			break;
+		f->repolls += nt == t;
 		CU_ASSERT_FATAL(nt >= t);
 		if (f->polls >= SWF_MAX_POLLS) {
 			CU_FAIL("the switch never went idle");

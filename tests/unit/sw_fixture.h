@@ -52,6 +52,7 @@ struct swf {
 	bool unlimited_shaper;     /* set before swf_start() */
 	uint64_t end_ps;          /* time of the last event */
 	uint64_t polls;
+	uint64_t repolls;         /* polls at the time of the poll before */
 	struct fab_switch_port_stats st[SWF_MAX_PORTS]; /* at end_ps */
 	struct fab_switch_port_stats tot;
 	char err[1024];

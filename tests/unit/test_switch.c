@@ -1132,9 +1132,9 @@ test_switch_egress_limit(void)
 /* PFC generation and the passive peer                                 */
 /* ------------------------------------------------------------------ */
 
-/* Decode the PFC frame of an output record. */
+/* Decode the PFC frame of an output record, sent by port @p port. */
 static void
-expect_pfc(const struct swf_rec *r, uint8_t enable, uint16_t q3)
+expect_pfc(const struct swf_rec *r, uint16_t port, uint8_t enable, uint16_t q3)
 {
 	struct fab_pfc_frame pf;
 	struct fab_pkt_meta mt;
@@ -1146,7 +1146,7 @@ expect_pfc(const struct swf_rec *r, uint8_t enable, uint16_t q3)
 	CU_ASSERT_EQUAL_FATAL(fab_pfc_decode_buf(r->data, &mt, &pf), 0);
 	CU_ASSERT_EQUAL(pf.enable, enable);
 	CU_ASSERT_EQUAL(pf.quanta[3], q3);
-	swf_port_mac(SWF_H0, &src);
+	swf_port_mac(port, &src);
 	CU_ASSERT(memcmp(r->data + 6, src.addr_bytes, 6) == 0);
 }
 
@@ -1198,9 +1198,9 @@ test_switch_pfc_xoff_passive_peer(void)
 
 	n = swf_output(&f, SWF_H0, &out);
 	CU_ASSERT_EQUAL_FATAL(n, 2);
-	expect_pfc(&out[0], 0x08, 0xffff);
+	expect_pfc(&out[0], SWF_H0, 0x08, 0xffff);
 	CU_ASSERT_EQUAL(out[0].ts_ns, (t_xoff + W100(FAB_PFC_FRAME_LEN)) / 1000);
-	expect_pfc(&out[1], 0x08, 0);
+	expect_pfc(&out[1], SWF_H0, 0x08, 0);
 	CU_ASSERT_EQUAL(out[1].ts_ns, (t_xon + W100(FAB_PFC_FRAME_LEN)) / 1000);
 	swf_free_recs(out, n);
 
@@ -1212,6 +1212,52 @@ test_switch_pfc_xoff_passive_peer(void)
 		CU_ASSERT_EQUAL(mt.psn, i);
 	}
 	swf_free_recs(out, n);
+	swf_end(&f);
+}
+
+/*
+ * The overload above with the roles of the ports reversed in number: up0
+ * (port 3) overloads h1 (port 1). Now the release that brings XON happens
+ * in h1's egress, and the XON leaves by up0, a later port of the same
+ * egress pass: that pass must send it (the port's due time read afresh
+ * after h1's egress), at the same times as above, with no second poll at
+ * the same time.
+ */
+static void
+test_switch_xon_in_the_same_pass(void)
+{
+	static const char conf[] =
+		"buffer:\n"
+		"  pool: 64KB\n"
+		"  ingress: { static: 10000, xoff: 20000, xon: 2000, xon_offset: 4000 }\n";
+	struct swf_flow d3 = flow4(SWF_UP0, IP4(10, 0, 1, 2), 26, 1);
+	const uint32_t n_in = 19;
+	const uint64_t tick = W100(998), t_xoff = 14 * tick, t_xon = 32 * tick;
+	struct swf_rec *out;
+	struct swf f;
+	uint32_t i;
+	int n;
+
+	swf_begin(&f);
+	for (i = 0; i < n_in; i++)
+		CU_ASSERT_EQUAL(add_write(&f, SWF_UP0, &d3, i, 940, 0), 998);
+	start_std(&f, "xonpass", conf);
+	swf_run(&f);
+	swf_check_conservation(&f);
+
+	CU_ASSERT_EQUAL(f.tot.drops, 0);
+	CU_ASSERT_EQUAL(f.st[SWF_H1].tx_pkts, n_in);
+	CU_ASSERT_EQUAL(f.st[SWF_UP0].pfc_tx[3], 2);
+	CU_ASSERT_EQUAL(f.st[SWF_UP0].pfc_tx_xoff[3], 1);
+	n = swf_output(&f, SWF_UP0, &out);
+	CU_ASSERT_EQUAL_FATAL(n, 2);
+	expect_pfc(&out[0], SWF_UP0, 0x08, 0xffff);
+	CU_ASSERT_EQUAL(out[0].ts_ns, (t_xoff + W100(FAB_PFC_FRAME_LEN)) / 1000);
+	expect_pfc(&out[1], SWF_UP0, 0x08, 0);
+	CU_ASSERT_EQUAL(out[1].ts_ns, (t_xon + W100(FAB_PFC_FRAME_LEN)) / 1000);
+	swf_free_recs(out, n);
+	/* Every poll did all that was due at its time. */
+	CU_ASSERT_EQUAL(f.repolls, 0);
 	swf_end(&f);
 }
 
@@ -1601,6 +1647,7 @@ fab_suite_switch(void)
 	FAB_ADD_TEST(s, test_switch_strict_priority);
 	FAB_ADD_TEST(s, test_switch_egress_limit);
 	FAB_ADD_TEST(s, test_switch_pfc_xoff_passive_peer);
+	FAB_ADD_TEST(s, test_switch_xon_in_the_same_pass);
 	FAB_ADD_TEST(s, test_switch_headroom_overrun_resumes);
 	FAB_ADD_TEST(s, test_switch_ecn_step_enqueue_dequeue);
 	FAB_ADD_TEST(s, test_switch_ecn_burst_depth);
