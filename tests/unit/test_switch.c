@@ -1151,9 +1151,9 @@ expect_pfc(const struct swf_rec *r, uint16_t port, uint8_t enable, uint16_t q3)
 }
 
 /*
- * h0 (100G) overloads h1 (25G) on lossless class 3. The ingress group
- * (h0, 3) has a static limit of 10000 bytes: the 11th frame held goes to
- * headroom and raises XOFF, which leaves h0 at once; h0's passive peer is
+ * @p in (100G) overloads h1 (25G) on lossless class 3. The ingress group
+ * (in, 3) has a static limit of 10000 bytes: the 11th frame held goes to
+ * headroom and raises XOFF, which leaves by @p in at once; the pcap peer is
  * held until the group falls to its XON point, max(xon, limit - xon_offset)
  * = 6000 bytes, and the XON leaves then. Nothing is lost.
  *
@@ -1162,52 +1162,65 @@ expect_pfc(const struct swf_rec *r, uint16_t port, uint8_t enable, uint16_t q3)
  * The queue holds 3m frames after the departure at tick 4m, 3m + j at tick
  * 4m + j: 11 frames first at tick 14 (XOFF). The headroom frame leaves at
  * tick 16, then one frame per 4 ticks: 6 frames remain at tick 32 (XON).
+ * Checks all that, and leaves the run in @p f for the caller.
  */
+#define OVERLOAD_FRAMES 19
+#define OVERLOAD_TICK W100(998)
+#define OVERLOAD_T_XOFF (14 * OVERLOAD_TICK)
+#define OVERLOAD_T_XON (32 * OVERLOAD_TICK)
+
 static void
-test_switch_pfc_xoff_passive_peer(void)
+run_lossless_overload(struct swf *f, uint16_t in, const char *name)
 {
 	static const char conf[] =
 		"buffer:\n"
 		"  pool: 64KB\n"
 		"  ingress: { static: 10000, xoff: 20000, xon: 2000, xon_offset: 4000 }\n";
-	struct swf_flow d3 = flow4(SWF_H0, IP4(10, 0, 1, 2), 26, 1);
-	const uint32_t n_in = 19;
-	const uint64_t tick = W100(998), t_xoff = 14 * tick, t_xon = 32 * tick;
+	struct swf_flow d3 = flow4((uint8_t)in, IP4(10, 0, 1, 2), 26, 1);
+	struct swf_rec *out;
+	uint32_t i;
+	int n;
+
+	swf_begin(f);
+	for (i = 0; i < OVERLOAD_FRAMES; i++)
+		CU_ASSERT_EQUAL(add_write(f, in, &d3, i, 940, 0), 998);
+	start_std(f, name, conf);
+	swf_run(f);
+	swf_check_conservation(f);
+
+	CU_ASSERT_EQUAL(f->tot.drops, 0);
+	CU_ASSERT_EQUAL(f->st[SWF_H1].tx_pkts, OVERLOAD_FRAMES);
+	CU_ASSERT_EQUAL(f->st[SWF_H1].max_queue_bytes[3], 11 * 998);
+	CU_ASSERT_EQUAL(f->st[in].pfc_tx[3], 2);
+	CU_ASSERT_EQUAL(f->st[in].pfc_tx_xoff[3], 1);
+	CU_ASSERT_EQUAL(f->st[in].tx_ctrl_pkts, 2);
+	CU_ASSERT_EQUAL(f->st[in].tx_pkts, 2);
+	CU_ASSERT_EQUAL(f->st[in].rx_held_ps, OVERLOAD_T_XON - OVERLOAD_T_XOFF);
+	CU_ASSERT_EQUAL(f->tot.pfc_tx[4], 0);
+
+	n = swf_output(f, in, &out);
+	CU_ASSERT_EQUAL_FATAL(n, 2);
+	expect_pfc(&out[0], in, 0x08, 0xffff);
+	CU_ASSERT_EQUAL(out[0].ts_ns, (OVERLOAD_T_XOFF + W100(FAB_PFC_FRAME_LEN)) / 1000);
+	expect_pfc(&out[1], in, 0x08, 0);
+	CU_ASSERT_EQUAL(out[1].ts_ns, (OVERLOAD_T_XON + W100(FAB_PFC_FRAME_LEN)) / 1000);
+	swf_free_recs(out, n);
+}
+
+static void
+test_switch_pfc_xoff_passive_peer(void)
+{
 	struct swf_rec *out;
 	struct fab_pkt_meta mt;
 	struct swf f;
 	uint32_t i;
 	int n;
 
-	swf_begin(&f);
-	for (i = 0; i < n_in; i++)
-		CU_ASSERT_EQUAL(add_write(&f, SWF_H0, &d3, i, 940, 0), 998);
-	start_std(&f, "xoff", conf);
-	swf_run(&f);
-	swf_check_conservation(&f);
-
-	CU_ASSERT_EQUAL(f.tot.drops, 0);
-	CU_ASSERT_EQUAL(f.st[SWF_H1].tx_pkts, n_in);
-	CU_ASSERT_EQUAL(f.st[SWF_H1].max_queue_bytes[3], 11 * 998);
-	CU_ASSERT_EQUAL(f.st[SWF_H0].pfc_tx[3], 2);
-	CU_ASSERT_EQUAL(f.st[SWF_H0].pfc_tx_xoff[3], 1);
-	CU_ASSERT_EQUAL(f.st[SWF_H0].tx_ctrl_pkts, 2);
-	CU_ASSERT_EQUAL(f.st[SWF_H0].tx_pkts, 2);
-	CU_ASSERT_EQUAL(f.st[SWF_H0].rx_held_ps, t_xon - t_xoff);
-	CU_ASSERT_EQUAL(f.tot.pfc_tx[4], 0);
-
-	n = swf_output(&f, SWF_H0, &out);
-	CU_ASSERT_EQUAL_FATAL(n, 2);
-	expect_pfc(&out[0], SWF_H0, 0x08, 0xffff);
-	CU_ASSERT_EQUAL(out[0].ts_ns, (t_xoff + W100(FAB_PFC_FRAME_LEN)) / 1000);
-	expect_pfc(&out[1], SWF_H0, 0x08, 0);
-	CU_ASSERT_EQUAL(out[1].ts_ns, (t_xon + W100(FAB_PFC_FRAME_LEN)) / 1000);
-	swf_free_recs(out, n);
-
+	run_lossless_overload(&f, SWF_H0, "xoff");
 	/* In order, and the first frame after the hold arrives one wire time after XON. */
 	n = swf_output(&f, SWF_H1, &out);
-	CU_ASSERT_EQUAL_FATAL(n, (int)n_in);
-	for (i = 0; i < n_in; i++) {
+	CU_ASSERT_EQUAL_FATAL(n, OVERLOAD_FRAMES);
+	for (i = 0; i < OVERLOAD_FRAMES; i++) {
 		CU_ASSERT_EQUAL(fab_pkt_parse_buf(out[i].data, out[i].len, &mt), FAB_PKT_OK);
 		CU_ASSERT_EQUAL(mt.psn, i);
 	}
@@ -1216,46 +1229,18 @@ test_switch_pfc_xoff_passive_peer(void)
 }
 
 /*
- * The overload above with the roles of the ports reversed in number: up0
- * (port 3) overloads h1 (port 1). Now the release that brings XON happens
- * in h1's egress, and the XON leaves by up0, a later port of the same
- * egress pass: that pass must send it (the port's due time read afresh
- * after h1's egress), at the same times as above, with no second poll at
- * the same time.
+ * The same overload from up0 (port 3) instead of h0 (port 0). The release
+ * that brings XON now happens in h1's egress (port 1) and the XON leaves by
+ * a later port of the same egress pass: that pass must send it (up0's due
+ * time read afresh after h1's egress), at the same times, with no second
+ * poll at the same time.
  */
 static void
 test_switch_xon_in_the_same_pass(void)
 {
-	static const char conf[] =
-		"buffer:\n"
-		"  pool: 64KB\n"
-		"  ingress: { static: 10000, xoff: 20000, xon: 2000, xon_offset: 4000 }\n";
-	struct swf_flow d3 = flow4(SWF_UP0, IP4(10, 0, 1, 2), 26, 1);
-	const uint32_t n_in = 19;
-	const uint64_t tick = W100(998), t_xoff = 14 * tick, t_xon = 32 * tick;
-	struct swf_rec *out;
 	struct swf f;
-	uint32_t i;
-	int n;
 
-	swf_begin(&f);
-	for (i = 0; i < n_in; i++)
-		CU_ASSERT_EQUAL(add_write(&f, SWF_UP0, &d3, i, 940, 0), 998);
-	start_std(&f, "xonpass", conf);
-	swf_run(&f);
-	swf_check_conservation(&f);
-
-	CU_ASSERT_EQUAL(f.tot.drops, 0);
-	CU_ASSERT_EQUAL(f.st[SWF_H1].tx_pkts, n_in);
-	CU_ASSERT_EQUAL(f.st[SWF_UP0].pfc_tx[3], 2);
-	CU_ASSERT_EQUAL(f.st[SWF_UP0].pfc_tx_xoff[3], 1);
-	n = swf_output(&f, SWF_UP0, &out);
-	CU_ASSERT_EQUAL_FATAL(n, 2);
-	expect_pfc(&out[0], SWF_UP0, 0x08, 0xffff);
-	CU_ASSERT_EQUAL(out[0].ts_ns, (t_xoff + W100(FAB_PFC_FRAME_LEN)) / 1000);
-	expect_pfc(&out[1], SWF_UP0, 0x08, 0);
-	CU_ASSERT_EQUAL(out[1].ts_ns, (t_xon + W100(FAB_PFC_FRAME_LEN)) / 1000);
-	swf_free_recs(out, n);
+	run_lossless_overload(&f, SWF_UP0, "xonpass");
 	/* Every poll did all that was due at its time. */
 	CU_ASSERT_EQUAL(f.repolls, 0);
 	swf_end(&f);
