@@ -22,8 +22,8 @@ struct link_dir {
 	struct link_slot *ring;
 	uint32_t mask;          /* of the slots in use now: see grow_ring() */
 	uint32_t cap_mask;      /* of all the slots allocated */
-	uint32_t head;          /* next to deliver (free-running) */
-	uint32_t tail;          /* next free slot (free-running) */
+	uint32_t head;          /* next to deliver (running on until the direction empties) */
+	uint32_t tail;          /* next free slot (the same) */
 	uint64_t last_deliver;  /* delivery times never go backwards */
 	/*
 	 * Delivery time of the head frame, UINT64_MAX when empty: in own_next,
