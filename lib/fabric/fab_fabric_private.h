@@ -26,6 +26,13 @@ extern int fab_fabric_logtype;
 #define FABRIC_BURST 32
 /* Data room of a flow frame's header and ICRC mbufs: any RoCEv2 headers fit. */
 #define FABRIC_HDR_ROOM 128
+/*
+ * Entries of each switch's cache of recent destinations (4 KB): 256 beat
+ * 1024 and 4096 on the 256-host fabric, whose every switch sees all 256
+ * hosts as destinations; a bigger cache costs more in cache misses than its
+ * rarer collisions save.
+ */
+#define FABRIC_ROUTE_DEST_CACHE 256
 /* Whole-frame pool of a fabric whose hosts build none (no generator, no replay). */
 #define FABRIC_IDLE_POOL 64
 

@@ -230,6 +230,8 @@ create_switch(struct fab_fabric *fab, struct fabric_node *n)
 		.conf = c,
 		.ctrl_pool = fab->ctrl_pool,
 		.route_backend = FAB_ROUTE_COMPACT,
+		/* One thread runs every switch: the trie walks only on a miss. */
+		.route_dest_cache = FABRIC_ROUTE_DEST_CACHE,
 		.queue_capacity = fab->conf.queue_capacity,
 		.socket_id = fab->conf.socket_id,
 	};

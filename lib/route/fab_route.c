@@ -47,6 +47,9 @@ conf_check(const struct fab_route_conf *conf)
 			conf->max_nexthops > FAB_ROUTE_MAX_IDS ||
 			conf->max_groups > FAB_ROUTE_MAX_IDS)
 		return -EINVAL;
+	if (conf->dest_cache != 0 && (!rte_is_power_of_2(conf->dest_cache) ||
+			conf->dest_cache > FAB_ROUTE_MAX_DEST_CACHE))
+		return -EINVAL;
 	if (b != 0 && (!rte_is_power_of_2(b) ||
 			b < FAB_NH_GROUP_MIN_BUCKETS_PER_MEMBER ||
 			b > FAB_NH_GROUP_MAX_BUCKETS))
@@ -107,6 +110,8 @@ fab_route_create(const struct fab_route_conf *conf)
 	r->ops = conf->backend == FAB_ROUTE_DIR24_8 ? &fab_route_lpm_ops :
 		&fab_route_rib_ops;
 	ret = -r->ops->create(r, conf);
+	if (ret == 0)
+		ret = -route_cache_create(r, conf->dest_cache, conf->ipv6, conf->socket_id);
 	if (ret != 0)
 		goto fail;
 	return r;
@@ -124,6 +129,7 @@ fab_route_free(struct fab_route *r)
 {
 	if (r == NULL)
 		return;
+	route_cache_free(r);
 	if (r->ops != NULL)
 		r->ops->free(r);
 	rte_free(r->groups);

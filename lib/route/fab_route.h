@@ -80,6 +80,9 @@ enum fab_route_backend {
 };
 
 /** What fab_route_create() takes. */
+/** Largest fab_route_conf.dest_cache. */
+#define FAB_ROUTE_MAX_DEST_CACHE 65536
+
 struct fab_route_conf {
 	/** Unique among live route objects, at most FAB_ROUTE_NAMESIZE - 1 chars. */
 	const char *name;
@@ -99,6 +102,15 @@ struct fab_route_conf {
 	 * FAB_NH_GROUP_MAX_BUCKETS, or 0 for FAB_NH_GROUP_DEFAULT_BUCKETS.
 	 */
 	uint16_t group_buckets;
+	/**
+	 * Entries of a direct-mapped cache of recent destinations in front of
+	 * the backend: 0 (none) or a power of two up to
+	 * FAB_ROUTE_MAX_DEST_CACHE. Answers are the same; the compact
+	 * backend's trie walk then runs only on a miss. Lookups then write to
+	 * the object, so they must come from one lcore at a time (a fabric's
+	 * switches run in one thread).
+	 */
+	uint32_t dest_cache;
 };
 
 /** Where a next hop sends a frame. */

@@ -60,6 +60,8 @@ fab_route_add_v4(struct fab_route *r, uint32_t prefix, uint8_t depth,
 		return -EEXIST;
 	if (r->n_routes4 >= r->max_routes)
 		return -ENOSPC;
+	/* Before the change: a backend that fails half-way leaves no stale answer. */
+	route_cache_invalidate(r);
 	if (depth == 0) {
 		r->default4 = target;
 	} else {
@@ -81,6 +83,7 @@ fab_route_del_v4(struct fab_route *r, uint32_t prefix, uint8_t depth)
 	ret = prefix4_check(prefix, depth);
 	if (ret < 0)
 		return ret;
+	route_cache_invalidate(r);
 	if (depth == 0) {
 		if (r->default4 == FAB_ROUTE_MISS)
 			return -ENOENT;
@@ -100,7 +103,10 @@ void
 fab_route_lookup_v4_bulk(const struct fab_route *r, const uint32_t *ips,
 		uint64_t *targets, uint16_t n)
 {
-	r->ops->lookup4(r, ips, targets, n, r->default4);
+	if (r->dc4 != NULL)
+		route_cache_lookup4(r, ips, targets, n);
+	else
+		r->ops->lookup4(r, ips, targets, n, r->default4);
 }
 
 int
@@ -124,6 +130,7 @@ fab_route_add_v6(struct fab_route *r, const uint8_t prefix[16], uint8_t depth,
 		return -EEXIST;
 	if (r->n_routes6 >= r->max_routes)
 		return -ENOSPC;
+	route_cache_invalidate(r);
 	if (depth == 0) {
 		r->default6 = target;
 	} else {
@@ -147,6 +154,7 @@ fab_route_del_v6(struct fab_route *r, const uint8_t prefix[16], uint8_t depth)
 	ret = prefix6_check(prefix, depth);
 	if (ret < 0)
 		return ret;
+	route_cache_invalidate(r);
 	if (depth == 0) {
 		if (r->default6 == FAB_ROUTE_MISS)
 			return -ENOENT;
@@ -173,5 +181,8 @@ fab_route_lookup_v6_bulk(const struct fab_route *r, const uint8_t (*ips)[16],
 			targets[i] = FAB_ROUTE_MISS;
 		return;
 	}
-	r->ops->lookup6(r, ips, targets, n, r->default6);
+	if (r->dc6 != NULL)
+		route_cache_lookup6(r, ips, targets, n);
+	else
+		r->ops->lookup6(r, ips, targets, n, r->default6);
 }

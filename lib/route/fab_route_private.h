@@ -60,6 +60,11 @@ struct fab_route {
 	uint64_t default6;
 	struct fab_nexthop *nexthops;
 	struct fab_nh_group *groups;
+	/* fab_route_cache.c: NULL without a destination cache. */
+	struct fab_route_dc4 *dc4;
+	struct fab_route_dc6 *dc6;   /* NULL without IPv6 too */
+	uint32_t dc_gen;             /* entries of another generation are empty */
+	uint32_t dc_shift;           /* 32 - log2(entries) */
 
 	/* Control path. */
 	uint32_t n_nexthops;
@@ -70,6 +75,7 @@ struct fab_route {
 	uint32_t n_routes6;
 	uint32_t max_routes;
 	uint16_t group_buckets;
+	uint32_t dc_entries;
 	enum fab_route_backend backend;
 	char name[FAB_ROUTE_NAMESIZE];
 };
@@ -79,5 +85,19 @@ struct fab_route {
  * @return 0, -EINVAL if malformed, -ENOENT if absent.
  */
 int fab_route_target_check(const struct fab_route *r, uint64_t target);
+
+/* fab_route_cache.c */
+/* Misses looked up in the backend at once, at most. */
+#define FAB_ROUTE_CACHE_BURST 32
+struct fab_route_dc4;
+struct fab_route_dc6;
+int route_cache_create(struct fab_route *r, uint32_t entries, bool ipv6, int socket_id);
+void route_cache_free(struct fab_route *r);
+/* Every route change calls it: what the cache holds may be wrong now. */
+void route_cache_invalidate(struct fab_route *r);
+void route_cache_lookup4(const struct fab_route *r, const uint32_t *ips, uint64_t *targets,
+		uint16_t n);
+void route_cache_lookup6(const struct fab_route *r, const uint8_t (*ips)[16],
+		uint64_t *targets, uint16_t n);
 
 #endif /* FAB_ROUTE_PRIVATE_H */

@@ -86,6 +86,12 @@ struct fab_switch_params {
 	struct rte_mempool *ctrl_pool;
 	/** FAB_ROUTE_DIR24_8 for a standalone switch, FAB_ROUTE_COMPACT in a fabric. */
 	enum fab_route_backend route_backend;
+	/**
+	 * Entries of the route object's cache of recent destinations
+	 * (fab_route_conf.dest_cache): 0 for none; then the switch must be
+	 * polled from one lcore at a time.
+	 */
+	uint32_t route_dest_cache;
 	/** Ignore port rates and release frames as fast as the ports take them (benchmarks). */
 	bool unlimited_shaper;
 	/** Frames per egress class queue (a power of two); 0: sized from the buffer. */

@@ -159,6 +159,7 @@ build_routes(struct fab_switch *sw, const struct fab_switch_params *prm,
 		.max_groups = RTE_MAX(c->nb_routes, 16u),
 		.ipv6 = has_ipv6_routes(c),
 		.group_buckets = (uint16_t)c->lb.buckets,
+		.dest_cache = prm->route_dest_cache,
 	};
 	uint32_t *ids, r, k;
 	int rc_add = 0;
