@@ -189,8 +189,9 @@ fab_sched_free(struct fab_sched *s)
 static void
 queue_stats(const struct fab_sched_queue *q, struct fab_sched_class_stats *out)
 {
-	out->enq_pkts = q->enq_pkts;
-	out->enq_bytes = q->enq_bytes;
+	/* Every frame accepted has left or is still here. */
+	out->enq_pkts = q->deq_pkts + fab_sched_queue_count(q);
+	out->enq_bytes = q->deq_bytes + q->queued_bytes;
 	out->deq_pkts = q->deq_pkts;
 	out->deq_bytes = q->deq_bytes;
 	out->full_pkts = q->full_pkts;

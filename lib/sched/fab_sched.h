@@ -107,25 +107,28 @@ struct fab_sched_slot {
 	uint32_t tag;             /**< the caller's word (fab_sched_enqueue_tagged()) */
 };
 
-/** One queue: a power-of-two ring of slots. Internal. */
+/**
+ * One queue: a power-of-two ring of slots. Internal. The first cache line
+ * holds all that a frame's enqueue and dequeue touch (what was accepted is
+ * derived: released plus queued); pauses, quanta and refusals sit after it.
+ */
 struct fab_sched_queue {
 	struct fab_sched_slot *slot; /**< the ring: a frame's mbuf, length and first sighting together */
 	uint32_t mask;
 	uint32_t head;            /**< next to leave (free-running) */
 	uint32_t tail;            /**< next free slot (free-running) */
 	uint32_t seen;            /**< frames before this index have seen_ps set */
-	uint32_t quantum;         /**< DWRR bytes per turn */
 	uint64_t deficit;         /**< DWRR bytes the class may still send */
 	uint64_t queued_bytes;
 	uint64_t max_queued_bytes;
+	uint64_t deq_pkts;
+	uint64_t deq_bytes;
+	/* Second line. */
+	uint32_t quantum;         /**< DWRR bytes per turn */
 	uint64_t pause_start;     /**< the current pause took effect at */
 	uint64_t paused_until;    /**< no frame may start in [pause_start, paused_until) */
 	uint64_t pause_acct_from; /**< pause time before this is in paused_ps */
 	uint64_t paused_ps;
-	uint64_t enq_pkts;
-	uint64_t enq_bytes;
-	uint64_t deq_pkts;
-	uint64_t deq_bytes;
 	uint64_t full_pkts;
 	uint64_t full_bytes;
 } __rte_cache_aligned;
@@ -196,8 +199,6 @@ fab_sched_queue_push(struct fab_sched_queue *q, struct rte_mbuf *m, uint32_t fra
 	q->queued_bytes += frame_len;
 	if (q->queued_bytes > q->max_queued_bytes)
 		q->max_queued_bytes = q->queued_bytes;
-	q->enq_pkts++;
-	q->enq_bytes += frame_len;
 	return 0;
 }
 
@@ -342,8 +343,6 @@ fab_sched_enqueue_run(struct fab_sched *s, uint8_t cls, struct rte_mbuf *const *
 	/* Depth only grew during the run: its end is its largest. */
 	if (q->queued_bytes > q->max_queued_bytes)
 		q->max_queued_bytes = q->queued_bytes;
-	q->enq_pkts += n;
-	q->enq_bytes += bytes;
 	s->nonempty |= (uint8_t)(1u << cls);
 	return 0;
 }
