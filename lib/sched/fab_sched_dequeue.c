@@ -208,6 +208,12 @@ take_frame(struct fab_sched *s, int sel, uint32_t *frame_len, uint32_t *tag)
 		rte_prefetch0(rte_pktmbuf_mtod(q->slot[(idx + 1) & q->mask].m, void *));
 		if (q->head + 2 != q->tail)
 			rte_prefetch0(q->slot[(idx + 2) & q->mask].m);
+		/*
+		 * And the ring itself further on: the slot read above for the
+		 * mbuf two ahead was loaded, not prefetched, and missed when the
+		 * queue was deep.
+		 */
+		rte_prefetch0(&q->slot[(idx + 4) & q->mask]);
 	}
 	q->head++;
 	q->queued_bytes -= len;
