@@ -491,6 +491,9 @@ build_packet(struct fab_fabric *fab, struct fabric_host *h, struct fabric_flow *
 		h->st.nombuf++;
 		return -ENOMEM;
 	}
+	/* The next frame's, whichever host builds it, come from the same caches. */
+	fab_pkt_pool_prefetch_next(fab->hdr_pool, 2);
+	fab_pkt_pool_prefetch_next(fab->zero_pool, 1);
 	/* Headers and ICRC are all these mbufs hold: no headroom. */
 	seg[0]->data_off = 0;
 	seg[1]->data_off = 0;

@@ -228,6 +228,23 @@ fab_pkt_zc_hint(const struct rte_mbuf *m, const struct rte_mbuf **body,
 }
 
 void
+fab_pkt_pool_prefetch_next(struct rte_mempool *mp, unsigned int n)
+{
+	struct rte_mempool_cache *c = rte_mempool_default_cache(mp, rte_lcore_id());
+	unsigned int i;
+
+	if (c == NULL)
+		return;
+	for (i = 0; i < n && i < c->len; i++) {
+		const uint8_t *obj = c->objs[c->len - 1 - i];
+
+		/* The reset at allocation writes both of an mbuf's first two lines. */
+		rte_prefetch0_write(obj);
+		rte_prefetch0_write(obj + RTE_CACHE_LINE_SIZE);
+	}
+}
+
+void
 fab_pkt_prefetch_zc(const struct rte_mbuf *m)
 {
 	const struct rte_mbuf *body, *tail;

@@ -425,6 +425,41 @@ test_zc_template_refusals(void)
 	rte_pktmbuf_free(plain);
 }
 
+/*
+ * Prefetching the next allocations takes nothing out of the pool: the mbufs
+ * freed last still come back first, in the same order, and a pool without a
+ * per-lcore cache, or with fewer cached mbufs than asked, is no error.
+ */
+static void
+test_pool_prefetch_next(void)
+{
+	struct rte_mempool *mp = fab_pkt_pool_create_packed("pfnext", 64, 128, SOCKET_ID_ANY);
+	struct rte_mempool *nocache = rte_pktmbuf_pool_create("pfnext0", 64, 0, 0, 256,
+		SOCKET_ID_ANY);
+	struct rte_mbuf *m[3], *again[3];
+	unsigned int avail;
+	int i;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(mp);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(nocache);
+	CU_ASSERT_EQUAL_FATAL(rte_pktmbuf_alloc_bulk(mp, m, 3), 0);
+	for (i = 0; i < 3; i++)
+		rte_pktmbuf_free(m[i]);
+	avail = rte_mempool_avail_count(mp);
+	fab_pkt_pool_prefetch_next(mp, 2);
+	fab_pkt_pool_prefetch_next(mp, 1000);
+	CU_ASSERT_EQUAL(rte_mempool_avail_count(mp), avail);
+	CU_ASSERT_EQUAL_FATAL(rte_pktmbuf_alloc_bulk(mp, again, 3), 0);
+	/* Last in, first out: the cache gives them back in reverse. */
+	for (i = 0; i < 3; i++)
+		CU_ASSERT_PTR_EQUAL(again[i], m[2 - i]);
+	rte_pktmbuf_free_bulk(again, 3);
+	fab_pkt_pool_prefetch_next(nocache, 4);
+	CU_ASSERT_EQUAL(rte_mempool_avail_count(nocache), 64);
+	rte_mempool_free(nocache);
+	rte_mempool_free(mp);
+}
+
 int
 fab_suite_pkt_zc(void)
 {
@@ -440,5 +475,6 @@ fab_suite_pkt_zc(void)
 	FAB_ADD_TEST(s, test_zc_chain_hint);
 	FAB_ADD_TEST(s, test_zc_template_equals_builder);
 	FAB_ADD_TEST(s, test_zc_template_refusals);
+	FAB_ADD_TEST(s, test_pool_prefetch_next);
 	return 0;
 }
