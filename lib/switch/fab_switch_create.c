@@ -441,7 +441,9 @@ fab_switch_create(const struct fab_switch_params *prm, char *err, size_t errlen)
 		memset(sw->ports, 0, c->nb_ports * sizeof(*sw->ports));
 	sw->eg_due = calloc(c->nb_ports, sizeof(*sw->eg_due));
 	sw->rx_due = calloc(c->nb_ports, sizeof(*sw->rx_due));
-	if (sw->ports == NULL || sw->eg_due == NULL || sw->rx_due == NULL)
+	sw->pfc_due = calloc(c->nb_ports, sizeof(*sw->pfc_due));
+	if (sw->ports == NULL || sw->eg_due == NULL || sw->rx_due == NULL ||
+			sw->pfc_due == NULL)
 		goto nomem;
 	if (load_plugins(sw, err, errlen) < 0 || build_routes(sw, prm, err, errlen) < 0 ||
 			build_mmu(sw, err, errlen) < 0)
@@ -449,8 +451,10 @@ fab_switch_create(const struct fab_switch_params *prm, char *err, size_t errlen)
 	for (p = 0; p < c->nb_ports; p++)
 		if (build_port(sw, prm, p, err, errlen) < 0)
 			goto bad;
-	for (p = 0; p < c->nb_ports; p++)
+	for (p = 0; p < c->nb_ports; p++) {
+		sw_pfc_due_update(sw, p);
 		sw_eg_due_update(sw, p, 0);
+	}
 	bind_rx_due(sw);
 	SW_LOG(INFO, "%s: %u ports, buffer %llu bytes, ecn %s, lb %s, route backend %s\n",
 		c->name, c->nb_ports, (unsigned long long)fab_mmu_total_bytes(sw->mmu),
@@ -485,6 +489,7 @@ fab_switch_free(struct fab_switch *sw)
 	free(sw->ports);
 	free(sw->eg_due);
 	free(sw->rx_due);
+	free(sw->pfc_due);
 	if (sw->lb_state != NULL)
 		sw->lb_ops->free(sw->lb_state);
 	fab_plugin_unload(sw->lb_plugin);

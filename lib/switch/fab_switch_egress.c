@@ -41,15 +41,22 @@ sw_ecn_apply(struct fab_switch *sw, uint16_t out, struct rte_mbuf **m,
 }
 
 static void
-send_pfc(struct fab_switch *sw, struct sw_port *sp, uint64_t now)
+send_pfc(struct fab_switch *sw, uint16_t p, uint64_t now)
 {
+	struct sw_port *sp = &sw->ports[p];
 	uint16_t quanta[FAB_NUM_PRIO];
 	struct rte_mbuf *m;
 	uint8_t enable;
 	int prio;
 
-	if (sp->pfc_tx == NULL || !fab_pfc_tx_poll(sp->pfc_tx, now, &enable, quanta))
+	/* Nothing due (or no sender): the sender's state is not even read. */
+	if (sw->pfc_due[p] > now)
 		return;
+	if (!fab_pfc_tx_poll(sp->pfc_tx, now, &enable, quanta)) {
+		sw_pfc_due_update(sw, p);
+		return;
+	}
+	sw_pfc_due_update(sw, p);
 	m = rte_pktmbuf_alloc(sw->ctrl_pool);
 	if (unlikely(m == NULL)) {
 		/* The state machine will refresh; say loudly that this one was lost. */
@@ -156,8 +163,7 @@ sw_eg_due_update(struct fab_switch *sw, uint16_t p, uint64_t now)
 	uint64_t t = fab_sched_is_empty(sp->sched) ? UINT64_MAX :
 		fab_sched_next_event(sp->sched, now);
 
-	if (sp->pfc_tx != NULL)
-		t = RTE_MIN(t, fab_pfc_tx_next_event(sp->pfc_tx));
+	t = RTE_MIN(t, sw->pfc_due[p]);
 	sw->eg_due[p] = t;
 }
 
@@ -169,7 +175,7 @@ sw_egress(struct fab_switch *sw, uint16_t p, uint64_t now)
 	unsigned int done = 0;
 	uint16_t n;
 
-	send_pfc(sw, sp, now);
+	send_pfc(sw, p, now);
 	watchdog(sw, sp, now);
 	do {
 		struct rte_mbuf *out[FAB_SWITCH_BURST], *ecn_m[FAB_SWITCH_BURST];

@@ -63,6 +63,7 @@ sw_mmu_event_slow(struct fab_switch *sw, const struct fab_mmu_event *ev, uint64_
 		else
 			fab_pfc_tx_xon(sp->pfc_tx, (uint8_t)prio, now);
 	}
+	sw_pfc_due_update(sw, ev->port);
 	if (!sp->passive)
 		return;
 	if (ev->xoff) {

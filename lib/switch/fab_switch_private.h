@@ -109,6 +109,13 @@ struct fab_switch {
 	 */
 	uint64_t *rx_due;
 	bool rx_due_bound;
+	/*
+	 * Per port, when its PFC sender next has a frame due
+	 * (fab_pfc_tx_next_event(), UINT64_MAX without one), kept beside the
+	 * other due times so that an egress pass reads the sender only when
+	 * it has something to send.
+	 */
+	uint64_t *pfc_due;
 	uint32_t eg_touches;           /* sw_eg_touch() calls: the egress pass sees new ones */
 	struct fab_route *route;
 	struct fab_mmu *mmu;
@@ -140,6 +147,15 @@ sw_mmu_event(struct fab_switch *sw, const struct fab_mmu_event *ev, uint64_t now
 {
 	if (unlikely(ev->xoff || ev->xon))
 		sw_mmu_event_slow(sw, ev, now);
+}
+
+/* The PFC sender of port @p p changed state: keep pfc_due in step. */
+static inline void
+sw_pfc_due_update(struct fab_switch *sw, uint16_t p)
+{
+	const struct fab_pfc_tx *tx = sw->ports[p].pfc_tx;
+
+	sw->pfc_due[p] = tx != NULL ? fab_pfc_tx_next_event(tx) : UINT64_MAX;
 }
 
 /* Something changed @p p's egress: look at it in the next egress pass. */
