@@ -47,16 +47,16 @@ send_pfc(struct fab_switch *sw, uint16_t p, uint64_t now)
 	uint16_t quanta[FAB_NUM_PRIO];
 	struct rte_mbuf *m;
 	uint8_t enable;
+	bool due;
 	int prio;
 
 	/* Nothing due (or no sender): the sender's state is not even read. */
 	if (sw->pfc_due[p] > now)
 		return;
-	if (!fab_pfc_tx_poll(sp->pfc_tx, now, &enable, quanta)) {
-		sw_pfc_due_update(sw, p);
-		return;
-	}
+	due = fab_pfc_tx_poll(sp->pfc_tx, now, &enable, quanta);
 	sw_pfc_due_update(sw, p);
+	if (!due)
+		return;
 	m = rte_pktmbuf_alloc(sw->ctrl_pool);
 	if (unlikely(m == NULL)) {
 		/* The state machine will refresh; say loudly that this one was lost. */
