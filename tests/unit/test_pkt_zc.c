@@ -215,13 +215,19 @@ test_zc_free_and_reuse(void)
 	CU_ASSERT_EQUAL(rte_mempool_avail_count(zero_pool), zero0);
 }
 
+/* After refusals: the three mbufs were left unchained; free them and @p plain. */
 static void
-assert_unchained(struct rte_mbuf *head, struct rte_mbuf *body, struct rte_mbuf *tail)
+free_unchained(struct rte_mbuf *head, struct rte_mbuf *body, struct rte_mbuf *tail,
+		struct rte_mbuf *plain)
 {
 	CU_ASSERT_PTR_NULL(head->next);
 	CU_ASSERT_PTR_NULL(body->next);
 	CU_ASSERT_PTR_NULL(tail->next);
 	CU_ASSERT_EQUAL(head->nb_segs, 1);
+	rte_pktmbuf_free(head);
+	rte_pktmbuf_free(body);
+	rte_pktmbuf_free(tail);
+	rte_pktmbuf_free(plain);
 }
 
 static void
@@ -253,11 +259,7 @@ test_zc_refusals(void)
 	tail->data_off = (uint16_t)(tail->buf_len - 3);
 	CU_ASSERT_EQUAL(fab_pkt_build_write_zc(head, body, tail, &a, c.part, 1, 2, false,
 		NULL, 64), -ENOSPC);
-	assert_unchained(head, body, tail);
-	rte_pktmbuf_free(head);
-	rte_pktmbuf_free(body);
-	rte_pktmbuf_free(tail);
-	rte_pktmbuf_free(plain);
+	free_unchained(head, body, tail, plain);
 }
 
 /*
@@ -418,11 +420,7 @@ test_zc_template_refusals(void)
 	head->data_off = 0;
 	tail->data_off = (uint16_t)(tail->buf_len - 3);
 	CU_ASSERT_EQUAL(fab_pkt_build_write_middle_zc(&t, head, body, tail, 5), -ENOSPC);
-	assert_unchained(head, body, tail);
-	rte_pktmbuf_free(head);
-	rte_pktmbuf_free(body);
-	rte_pktmbuf_free(tail);
-	rte_pktmbuf_free(plain);
+	free_unchained(head, body, tail, plain);
 }
 
 /*
