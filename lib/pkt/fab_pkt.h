@@ -195,6 +195,7 @@ struct fab_flow_key {
 #define FAB_PKT_F_BECN      (1u << 7)  /**< BTH BECN */
 #define FAB_PKT_F_ACKREQ    (1u << 8)  /**< BTH AckReq */
 #define FAB_PKT_F_L4_UNKNOWN (1u << 9) /**< IPv6 header chain stopped at an ESP/AH/unknown header */
+#define FAB_PKT_F_TTL_EXPIRED (1u << 10) /**< fab_pkt_parse_fwd(): TTL or hop limit was 0 or 1, left as it was */
 
 /**
  * Everything the switch and the generator need from one frame. Offsets are
@@ -251,6 +252,19 @@ struct fab_pkt_meta {
  *   meta->drop.
  */
 int fab_pkt_parse(const struct rte_mbuf *m, struct fab_pkt_meta *meta);
+
+/**
+ * Parse one frame as a router's ingress does: fab_pkt_parse(), then, for an
+ * IP frame, fab_pkt_dec_ttl() in the same pass while the header is at hand.
+ *
+ * An IP frame whose TTL (hop limit) was above 1 leaves with it one less, in
+ * the frame and in meta->ttl, and its IPv4 checksum updated. One whose TTL
+ * was 0 or 1 is left as it was and gets FAB_PKT_F_TTL_EXPIRED: the router
+ * drops it. Other frames, and frames the parser refuses, are not written.
+ *
+ * @return as fab_pkt_parse().
+ */
+int fab_pkt_parse_fwd(struct rte_mbuf *m, struct fab_pkt_meta *meta);
 
 /**
  * Parse a frame held in one contiguous buffer (a pcap record, a test

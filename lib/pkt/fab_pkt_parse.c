@@ -10,6 +10,7 @@
  * drop reason, never to a read past the end.
  */
 
+#include <errno.h>
 #include <stddef.h>
 #include <string.h>
 #include <netinet/in.h>
@@ -489,14 +490,16 @@ _Static_assert(_Alignof(struct fab_pkt_meta) >= 8, "meta layout: alignment");
  * parser made in the same order on plain loads. Anything else (and any
  * frame that fails a check, so that it gets the general parser's exact
  * reason) returns false and goes the long way; both fill the same fields.
- * Not inlined: in a caller's large loop its values spill to the stack and
- * come back through failed store forwarding.
+ * With @p dec_ttl (a router's ingress) it also takes one from a TTL above
+ * 1, while the header is in registers; a frame with TTL 0 or 1 goes the
+ * long way, which flags it.
  */
-static __rte_noinline bool
-parse_roce4_fast(const struct rte_mbuf *m, struct fab_pkt_meta *mt)
+static __rte_always_inline bool
+parse_roce4_fast_tmpl(const struct rte_mbuf *m, struct fab_pkt_meta *mt, bool dec_ttl)
 {
-	const uint8_t *f = rte_pktmbuf_mtod(m, const uint8_t *);
-	const uint8_t *ip = f + RTE_ETHER_HDR_LEN, *u, *bth;
+	uint8_t *f = rte_pktmbuf_mtod(m, uint8_t *);
+	uint8_t *ip = f + RTE_ETHER_HDR_LEN;
+	const uint8_t *u, *bth;
 	/* The frame may go on in later segments (a shared payload): its headers may not. */
 	uint64_t len = m->pkt_len, room = m->data_len, tot, ulen, udp_end, tail, p;
 	/*
@@ -529,6 +532,18 @@ parse_roce4_fast(const struct rte_mbuf *m, struct fab_pkt_meta *mt)
 	p = RTE_ETHER_HDR_LEN + 28 + FAB_BTH_LEN;
 	if (lay.ext == 0 || p + lay.ext_len + tail > udp_end || p + lay.ext_len > room)
 		return false;
+	ttl = ip[8];
+	if (dec_ttl) {
+		/* As fab_pkt_dec_ttl(): 0x0100 more in the checksum, carry folded (RFC 1624). */
+		uint32_t sum = (uint32_t)be16(ip + 10) + 0x0100;
+
+		if (ttl <= 1)
+			return false;
+		sum = (sum & 0xffff) + (sum >> 16);
+		ip[8] = (uint8_t)(ttl - 1);
+		ip[10] = (uint8_t)(sum >> 8);
+		ip[11] = (uint8_t)sum;
+	}
 
 	/*
 	 * Twelve whole-word stores instead of clearing the record and filling
@@ -547,10 +562,9 @@ parse_roce4_fast(const struct rte_mbuf *m, struct fab_pkt_meta *mt)
 	o[2] = RTE_ETHER_HDR_LEN | (uint64_t)(RTE_ETHER_HDR_LEN + 20) << 16 |
 		(uint64_t)(RTE_ETHER_HDR_LEN + 28) << 32 | payload_off << 48;
 	tos = ip[1];
-	ttl = ip[8];
 	opcode = bth[0];
-	o[3] = (RTE_ETHER_HDR_LEN + tot) | (tos >> 2) << 32 | (tos & 0x3) << 40 | ttl << 48 |
-		opcode << 56;
+	o[3] = (RTE_ETHER_HDR_LEN + tot) | (tos >> 2) << 32 | (tos & 0x3) << 40 |
+		(ttl - dec_ttl) << 48 | opcode << 56;
 	pkey = be16(bth + 2);
 	o[4] = lay.ext | ((b1 >> 4) & 0x3) << 16 | pkey << 32;
 	qp = be32(bth + 4) & FAB_QPN_MASK;
@@ -574,14 +588,51 @@ parse_roce4_fast(const struct rte_mbuf *m, struct fab_pkt_meta *mt)
 	return true;
 }
 
-int
-fab_pkt_parse(const struct rte_mbuf *m, struct fab_pkt_meta *meta)
+/*
+ * Not inlined: in a caller's large loop the fast path's values spill to the
+ * stack and come back through failed store forwarding.
+ */
+static __rte_noinline bool
+parse_roce4_fast(const struct rte_mbuf *m, struct fab_pkt_meta *mt)
+{
+	return parse_roce4_fast_tmpl(m, mt, false);
+}
+
+static __rte_noinline bool
+parse_roce4_fast_dec_ttl(struct rte_mbuf *m, struct fab_pkt_meta *mt)
+{
+	return parse_roce4_fast_tmpl(m, mt, true);
+}
+
+/* Out of line, so that the fast path's caller builds no reader it will not use. */
+static __rte_noinline int
+parse_mbuf(const struct rte_mbuf *m, struct fab_pkt_meta *meta)
 {
 	struct pkt_reader r = { .m = m, .flat = NULL, .len = rte_pktmbuf_pkt_len(m) };
 
+	return parse_frame(&r, meta);
+}
+
+int
+fab_pkt_parse(const struct rte_mbuf *m, struct fab_pkt_meta *meta)
+{
 	if (likely(parse_roce4_fast(m, meta)))
 		return FAB_PKT_OK;
-	return parse_frame(&r, meta);
+	return parse_mbuf(m, meta);
+}
+
+int
+fab_pkt_parse_fwd(struct rte_mbuf *m, struct fab_pkt_meta *meta)
+{
+	int rc;
+
+	if (likely(parse_roce4_fast_dec_ttl(m, meta)))
+		return FAB_PKT_OK;
+	rc = parse_mbuf(m, meta);
+	if (rc == FAB_PKT_OK && (meta->l3 == FAB_L3_IPV4 || meta->l3 == FAB_L3_IPV6) &&
+			fab_pkt_dec_ttl(m, meta) == -ETIMEDOUT)
+		meta->flags |= FAB_PKT_F_TTL_EXPIRED;
+	return rc;
 }
 
 int

@@ -329,7 +329,8 @@ parse_burst(struct fab_switch *sw, uint16_t in, struct rte_mbuf **pkts, uint16_t
 		if (i + 2 < n)
 			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 2], void *));
 		sp->st.rx_bytes += rte_pktmbuf_pkt_len(m);
-		rc = fab_pkt_parse(m, mt);
+		/* The TTL too, while the header is in registers: a frame dropped later is freed unseen. */
+		rc = fab_pkt_parse_fwd(m, mt);
 		if (unlikely(rc != FAB_PKT_OK)) {
 			sp->st.drop_parse[rc]++;
 			sp->st.drops++;
@@ -359,11 +360,7 @@ parse_burst(struct fab_switch *sw, uint16_t in, struct rte_mbuf **pkts, uint16_t
 			drop(sp, FAB_SW_DROP_OVERSIZE, m);
 			continue;
 		}
-		/*
-		 * Now, while the header is in the cache: a frame dropped later
-		 * is freed unseen, and nothing downstream reads the TTL.
-		 */
-		if (unlikely(fab_pkt_dec_ttl(m, mt) < 0)) {
+		if (unlikely(mt->flags & FAB_PKT_F_TTL_EXPIRED)) {
 			drop(sp, FAB_SW_DROP_TTL, m);
 			continue;
 		}

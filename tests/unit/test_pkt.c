@@ -888,6 +888,81 @@ test_ttl_expiry(void)
 	}
 }
 
+/*
+ * fab_pkt_parse_fwd() is fab_pkt_parse() then fab_pkt_dec_ttl(), in the
+ * frame's bytes, the record and the result, on randomly damaged frames of
+ * every kind (so both of its paths, and refused frames), with TTLs 0 to 3
+ * among them and one frame in five in 24-byte segments; an expired TTL is
+ * flagged and leaves the frame as it was.
+ */
+static void
+test_parse_fwd_equals_parse_then_dec_ttl(void)
+{
+	static const char *const v[] = { "v4_write_first", "v4_cnp", "v4_nak",
+		"v4_vlan_write_middle", "v6_write_first", "v6_ack", "pfc_p3" };
+	uint8_t base[VEC_MAX], f[VEC_MAX], ba[VEC_MAX], bb[VEC_MAX];
+	int iter, decremented = 0, expired = 0, refused = 0;
+
+	srand(8642);
+	for (iter = 0; iter < 20000; iter++) {
+		const char *name = v[iter % RTE_DIM(v)];
+		int n = load_vector(name, base), k, flips = rand() % 4 == 0 ? 1 + rand() % 2 : 0;
+		int len = rand() % 16 == 0 ? rand() % (n + 1) : n;
+		uint32_t seg = iter % 5 == 4 ? 24 : VEC_MAX;
+		struct rte_mbuf *ma, *mb;
+		struct fab_pkt_meta a, b;
+		const uint8_t *pa, *pb;
+		int ra, rb, da = 0;
+
+		memcpy(f, base, (size_t)n);
+		/* TTL (or hop limit) 0..3 in one IP frame of three, so expiry is common. */
+		if (name[0] == 'v' && rand() % 3 == 0) {
+			uint8_t *ip = f + (strstr(name, "vlan") != NULL ? 18 : 14);
+			uint16_t c;
+
+			if (name[1] == '6') {
+				ip[7] = (uint8_t)(rand() % 4);
+			} else {
+				ip[8] = (uint8_t)(rand() % 4);
+				ip[10] = ip[11] = 0;
+				c = (uint16_t)~ref_ones_sum(ip, 20);
+				ip[10] = (uint8_t)(c >> 8);
+				ip[11] = (uint8_t)c;
+			}
+		}
+		for (k = 0; k < flips; k++)
+			f[rand() % 70] ^= (uint8_t)(1u << (rand() % 8));
+		ma = fab_test_mbuf_from(f, (uint32_t)len, seg);
+		mb = fab_test_mbuf_from(f, (uint32_t)len, seg);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(ma);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(mb);
+		ra = fab_pkt_parse(ma, &a);
+		if (ra == FAB_PKT_OK && (a.l3 == FAB_L3_IPV4 || a.l3 == FAB_L3_IPV6)) {
+			da = fab_pkt_dec_ttl(ma, &a);
+			if (da == -ETIMEDOUT)
+				a.flags |= FAB_PKT_F_TTL_EXPIRED;
+		}
+		rb = fab_pkt_parse_fwd(mb, &b);
+		CU_ASSERT_EQUAL_FATAL(ra, rb);
+		CU_ASSERT_EQUAL_FATAL(memcmp(&a, &b, sizeof(a)), 0);
+		pa = rte_pktmbuf_read(ma, 0, (uint32_t)len, ba);
+		pb = rte_pktmbuf_read(mb, 0, (uint32_t)len, bb);
+		CU_ASSERT_TRUE_FATAL(len == 0 || (pa != NULL && pb != NULL));
+		CU_ASSERT_TRUE_FATAL(len == 0 || memcmp(pa, pb, (size_t)len) == 0);
+		if (b.flags & FAB_PKT_F_TTL_EXPIRED)
+			CU_ASSERT_TRUE_FATAL(len == 0 || memcmp(pb, f, (size_t)len) == 0);
+		decremented += rb == FAB_PKT_OK && da > 0;
+		expired += (b.flags & FAB_PKT_F_TTL_EXPIRED) != 0;
+		refused += rb != FAB_PKT_OK;
+		rte_pktmbuf_free(ma);
+		rte_pktmbuf_free(mb);
+	}
+	/* Every outcome was compared many times. */
+	CU_ASSERT_TRUE(decremented > 5000);
+	CU_ASSERT_TRUE(expired > 1000);
+	CU_ASSERT_TRUE(refused > 500);
+}
+
 int
 fab_suite_pkt(void)
 {
@@ -917,5 +992,6 @@ fab_suite_pkt(void)
 	FAB_ADD_TEST(s, test_mark_ce_rules);
 	FAB_ADD_TEST(s, test_ttl_expiry);
 	FAB_ADD_TEST(s, test_ttl_checksum_random);
+	FAB_ADD_TEST(s, test_parse_fwd_equals_parse_then_dec_ttl);
 	return 0;
 }
