@@ -48,6 +48,7 @@ fab_clock_tsc_conv_init(struct fab_clock_tsc_conv *conv, uint64_t tsc_hz)
 	conv->num = FAB_PS_PER_SEC / g;
 	conv->den = tsc_hz / g;
 	conv->wide = conv->den > UINT64_MAX / conv->num;
+	conv->recip = conv->den > 1 ? (uint64_t)(((unsigned __int128)1 << 64) / conv->den) : 0;
 	return 0;
 }
 

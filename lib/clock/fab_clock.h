@@ -76,6 +76,7 @@ struct fab_clock_conf {
 struct fab_clock_tsc_conv {
 	uint64_t num;
 	uint64_t den;
+	uint64_t recip; /**< floor(2^64 / den) when den > 1: division as a multiply */
 	bool wide; /**< den * num exceeds 64 bits: the remainder needs a 128-bit product */
 };
 
@@ -109,22 +110,43 @@ struct fab_clock {
  */
 int fab_clock_tsc_conv_init(struct fab_clock_tsc_conv *conv, uint64_t tsc_hz);
 
+/*
+ * floor(@p x / den) for den > 1, and the remainder, by a multiply: with
+ * recip = floor(2^64 / den), x * recip / 2^64 falls short of x / den by
+ * less than one, so the estimate is the quotient or one below it, and one
+ * compare of the remainder settles which. A division costs a poll of the
+ * real-time switch more than its loop's other bookkeeping together.
+ */
+static inline uint64_t
+fab_clock_div_den(const struct fab_clock_tsc_conv *conv, uint64_t x, uint64_t *rem)
+{
+	uint64_t q = (uint64_t)(((unsigned __int128)x * conv->recip) >> 64);
+	uint64_t r = x - q * conv->den;
+
+	if (r >= conv->den) {
+		q++;
+		r -= conv->den;
+	}
+	*rem = r;
+	return q;
+}
+
 /**
  * Convert @p cycles to picoseconds, rounding down. Exact whenever the result
- * fits 64 bits; no intermediate overflows. One division, none at all when
- * the TSC frequency divides 10^12 (1, 2, 2.5, 4 GHz ...).
+ * fits 64 bits; no intermediate overflows. Multiplies only (no division)
+ * unless num * den exceeds 64 bits, which no whole-kHz TSC frequency does;
+ * none at all when the TSC frequency divides 10^12 (1, 2, 2.5, 4 GHz ...).
  */
 static inline uint64_t
 fab_clock_cycles_to_ps(const struct fab_clock_tsc_conv *conv, uint64_t cycles)
 {
-	uint64_t q, r, frac;
+	uint64_t q, r, frac, unused;
 
 	if (conv->den == 1)
 		return cycles * conv->num;
-	q = cycles / conv->den;
-	r = cycles - q * conv->den;
+	q = fab_clock_div_den(conv, cycles, &r);
 	if (likely(!conv->wide))
-		frac = r * conv->num / conv->den;
+		frac = fab_clock_div_den(conv, r * conv->num, &unused);
 	else
 		frac = (uint64_t)((unsigned __int128)r * conv->num / conv->den);
 	return q * conv->num + frac;

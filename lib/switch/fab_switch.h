@@ -33,7 +33,7 @@ extern "C" {
 #endif
 
 /** Frames handled per port per burst. */
-#define FAB_SWITCH_BURST 32
+#define FAB_SWITCH_BURST 16
 
 /** Why the switch dropped a frame, beyond the parser's reasons (enum fab_pkt_drop). */
 enum fab_switch_drop {

@@ -168,6 +168,65 @@ test_tsc_conversion_exact(void)
 	CU_ASSERT_EQUAL(fab_clock_cycles_to_ps(&conv, 2999999928ull), FAB_PS_PER_SEC - 334);
 }
 
+/* A 64-bit pseudo-random word (splitmix64), so that the test needs no libc PRNG state. */
+static uint64_t
+next_u64(uint64_t *state)
+{
+	uint64_t z = (*state += 0x9e3779b97f4a7c15ull);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return z ^ (z >> 31);
+}
+
+/*
+ * The conversion divides by multiplying with a reciprocal and correcting the
+ * estimate: quotient and remainder must equal the division's for divisors
+ * of every size (2 and up to 2^64 - 1) and dividends of every size, those
+ * next to a multiple of the divisor included; and whole conversions must be
+ * exact at random frequencies from 1 MHz to 1 THz and random cycle counts.
+ */
+static void
+test_tsc_conversion_random(void)
+{
+	uint64_t st = 12345;
+	int i;
+
+	for (i = 0; i < 200000; i++) {
+		struct fab_clock_tsc_conv conv;
+		uint64_t d = next_u64(&st) >> (next_u64(&st) % 63), x, q, r;
+
+		if (d < 2)
+			d = 2;
+		conv.den = d;
+		conv.num = 1;
+		conv.recip = (uint64_t)(((unsigned __int128)1 << 64) / d);
+		x = next_u64(&st) >> (next_u64(&st) % 64);
+		if (i % 4 == 1)
+			x = (x / d) * d;              /* a multiple */
+		else if (i % 4 == 2)
+			x = (x / d) * d + d - 1;      /* just below the next one, when it fits */
+		if (i % 4 == 2 && x < d - 1)
+			x = d - 1;
+		q = fab_clock_div_den(&conv, x, &r);
+		CU_ASSERT_EQUAL_FATAL(q, x / d);
+		CU_ASSERT_EQUAL_FATAL(r, x % d);
+	}
+	for (i = 0; i < 20000; i++) {
+		struct fab_clock_tsc_conv conv;
+		uint64_t hz = 1000000 + next_u64(&st) % (FAB_PS_PER_SEC - 1000000);
+		uint64_t cyc = next_u64(&st) >> (next_u64(&st) % 64), top;
+
+		if (i % 3 == 0)
+			hz -= hz % 1000;                  /* whole kHz: the 64-bit remainder path */
+		CU_ASSERT_EQUAL_FATAL(fab_clock_tsc_conv_init(&conv, hz), 0);
+		top = (uint64_t)(((unsigned __int128)UINT64_MAX * hz) / FAB_PS_PER_SEC);
+		if (cyc > top)
+			cyc %= top + 1;
+		CU_ASSERT_EQUAL_FATAL(fab_clock_cycles_to_ps(&conv, cyc), ref_cycles_to_ps(cyc, hz));
+	}
+}
+
 static void
 test_names_and_units(void)
 {
@@ -295,6 +354,7 @@ fab_suite_clock(void)
 	FAB_ADD_TEST(s, test_virtual_set_advance);
 	FAB_ADD_TEST(s, test_real_mode);
 	FAB_ADD_TEST(s, test_tsc_conversion_exact);
+	FAB_ADD_TEST(s, test_tsc_conversion_random);
 	FAB_ADD_TEST(s, test_names_and_units);
 	FAB_ADD_TEST(s, test_paced);
 	FAB_ADD_TEST(s, test_paced_on_tsc);
