@@ -259,7 +259,8 @@ sw_egress(struct fab_switch *sw, uint16_t p, uint64_t now)
 		if (nsend != 0)
 			fab_port_tx_burst_bytes(sp->port, tx_done, out, nsend, sent_bytes);
 		done += n;
-	} while (n == FAB_SWITCH_BURST);
+		/* A full burst that emptied the queues needs no second, empty call. */
+	} while (n == FAB_SWITCH_BURST && !fab_sched_is_empty(sp->sched));
 	sw_eg_due_update(sw, p, now);
 	return done;
 }
