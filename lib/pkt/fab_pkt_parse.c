@@ -491,8 +491,8 @@ _Static_assert(_Alignof(struct fab_pkt_meta) >= 8, "meta layout: alignment");
  * frame that fails a check, so that it gets the general parser's exact
  * reason) returns false and goes the long way; both fill the same fields.
  * With @p dec_ttl (a router's ingress) it also takes one from a TTL above
- * 1, while the header is in registers; a frame with TTL 0 or 1 goes the
- * long way, which flags it.
+ * 1, while the header is in registers, and so writes to the frame (only
+ * then); a frame with TTL 0 or 1 goes the long way, which flags it.
  */
 static __rte_always_inline bool
 parse_roce4_fast_tmpl(const struct rte_mbuf *m, struct fab_pkt_meta *mt, bool dec_ttl)
