@@ -629,8 +629,8 @@ fab_pkt_parse_fwd(struct rte_mbuf *m, struct fab_pkt_meta *meta)
 	if (likely(parse_roce4_fast_dec_ttl(m, meta)))
 		return FAB_PKT_OK;
 	rc = parse_mbuf(m, meta);
-	if (rc == FAB_PKT_OK && (meta->l3 == FAB_L3_IPV4 || meta->l3 == FAB_L3_IPV6) &&
-			fab_pkt_dec_ttl(m, meta) == -ETIMEDOUT)
+	/* Not IP: fab_pkt_dec_ttl() says -EINVAL and writes nothing. */
+	if (rc == FAB_PKT_OK && fab_pkt_dec_ttl(m, meta) == -ETIMEDOUT)
 		meta->flags |= FAB_PKT_F_TTL_EXPIRED;
 	return rc;
 }
