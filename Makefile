@@ -59,14 +59,18 @@ asan: setup
 # generator beside testpmd's txonly, the fabric beside ns-3; from a release
 # build (-O3, link-time optimisation, -march=corei7 as Debian's DPDK and the
 # l3fwd it is compared with).
+# The fabric is also measured from a profile-guided build of the same
+# sources (scripts/build-pgo.sh, trained on other scenarios than it measures).
 BENCH_BUILD ?= build-release
+BENCH_PGO_BUILD ?= build-pgo
 bench: setup
 	@[ -f $(BENCH_BUILD)/build.ninja ] || meson setup $(BENCH_BUILD) -Dbuildtype=release \
 		-Db_lto=true -Dtests=false
 	ninja -C $(BENCH_BUILD)
+	scripts/build-pgo.sh $(BENCH_PGO_BUILD)
 	bench/switch-fwd/run.sh $(BENCH_BUILD)
 	bench/gen/run.sh $(BENCH_BUILD)
-	bench/fabric/run.sh $(BENCH_BUILD)
+	PGO_BUILD=$(BENCH_PGO_BUILD) bench/fabric/run.sh $(BENCH_BUILD)
 
 clean:
-	rm -rf $(BUILD) build-asan $(BENCH_BUILD) $(RUN_DIR)
+	rm -rf $(BUILD) build-asan $(BENCH_BUILD) $(BENCH_PGO_BUILD) $(RUN_DIR)

@@ -10,10 +10,12 @@
 # ns3_fabric.cc) on the 256-host fabric with the same pairs, rates, delays and
 # packet size. Prints figures; asserts nothing (exit 1 only if a run failed).
 #
-#   bench/fabric/run.sh [BUILD_DIR] [BYTES_PER_HOST]
+#   [PGO_BUILD=DIR] bench/fabric/run.sh [BUILD_DIR] [BYTES_PER_HOST]
 #
 # BUILD_DIR defaults to build/; BYTES_PER_HOST (the 256-host permutation's
-# flow size) to 4MB, about 0.8 M packet-hops. The ns-3 baseline needs g++ and
+# flow size) to 4MB, about 0.8 M packet-hops. With PGO_BUILD, the
+# profile-guided build there (scripts/build-pgo.sh) runs each scenario right
+# after BUILD_DIR's, in rows marked "-pgo". The ns-3 baseline needs g++ and
 # libns3-dev (scripts/setup.sh installs them); without them it is skipped
 # with a note.
 set -euo pipefail
@@ -22,9 +24,14 @@ src=$(cd "$(dirname "$0")/../.." && pwd)
 build=$(realpath "${1:-$src/build}")
 bytes=${2:-4MB}
 rocefab="$build/app/rocefab/rocefab"
+pgo=""
 target=5.0
 
 [ -x "$rocefab" ] || { echo "rocefab not built: $rocefab" >&2; exit 1; }
+if [ -n "${PGO_BUILD:-}" ]; then
+	pgo="$(realpath "$PGO_BUILD")/app/rocefab/rocefab"
+	[ -x "$pgo" ] || { echo "PGO_BUILD has no rocefab: $pgo (scripts/build-pgo.sh makes it)" >&2; exit 1; }
+fi
 command -v python3 >/dev/null || { echo "python3 is needed to read summary.json" >&2; exit 1; }
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -56,9 +63,9 @@ run:
   sample_interval: 0
 YAML
 
-# measure NAME FILE: one run; prints a row of the table.
+# measure NAME FILE [BINARY]: one run; prints a row of the table.
 measure() {
-	local name=$1 file=$2 out="$work/$1" t0 t1 rss=""
+	local name=$1 file=$2 out="$work/$1" t0 t1 rss="" rocefab=${3:-$rocefab}
 
 	t0=$(date +%s.%N)
 	if [ -x /usr/bin/time ]; then
@@ -77,16 +84,16 @@ s = json.load(open(path))
 hops, loop = s["packet_hops"], s["wall_time_s"]
 process = float(t1) - float(t0)
 rate = hops / loop / 1e6 if loop > 0 else float("inf")
-print("%-10s %5d %4d %12d %9.3f %9.3f %10.2f %10.2f %9s %7.1f  %s" % (
+print("%-13s %5d %4d %12d %9.3f %9.3f %10.2f %10.2f %9s %7.1f  %s" % (
     name, len(s["hosts"]), len(s["switches"]), hops, loop, process, rate, hops / process / 1e6,
     "%.0f" % (int(rss_kb) / 1024) if int(rss_kb) > 0 else "n/a", float(target),
     "met" if rate >= float(target) else "not met"))
 PY
 }
 
-echo "rocefab run, one core, virtual time ($(nproc) CPUs here; $rocefab)"
+echo "rocefab run, one core, virtual time ($(nproc) CPUs here; $rocefab${pgo:+; -pgo: $pgo})"
 echo "loop_s: the event loop (summary.json wall_time_s); process_s: the whole command, EAL set-up included"
-printf '%-10s %5s %4s %12s %9s %9s %10s %10s %9s %7s  %s\n' scenario hosts sw packet_hops \
+printf '%-13s %5s %4s %12s %9s %9s %10s %10s %9s %7s  %s\n' scenario hosts sw packet_hops \
 	loop_s process_s Mhops/s Mhops/s_pr rss_MB target "(loop rate)"
 # ns3 NAME: the baseline on the pairs and flow size of rocefab's run NAME.
 ns3() {
@@ -126,7 +133,7 @@ hops, loop = int(v["packet_hops"]), float(v["loop_s"])
 process = float(sys.argv[3]) - float(sys.argv[2])
 rss = int(sys.argv[4])
 s = json.load(open(sys.argv[5]))
-print("%-10s %5d %4d %12d %9.3f %9.3f %10.3f %10.3f %9s" % (
+print("%-13s %5d %4d %12d %9.3f %9.3f %10.3f %10.3f %9s" % (
     "ns-3", 256, 24, hops, loop, process, hops / loop / 1e6, hops / process / 1e6,
     "%.0f" % (rss / 1024) if rss > 0 else "n/a"))
 print("ns-3 delivered %s of %s packets" % (v["delivered"], v["sent"]))
@@ -137,7 +144,9 @@ PY
 
 rc=0
 measure incast "$src/docs/examples/incast.yaml" || rc=1
+[ -z "$pgo" ] || measure incast-pgo "$src/docs/examples/incast.yaml" "$pgo" || rc=1
 measure fabric256 "$work/fabric256.yaml" || rc=1
+[ -z "$pgo" ] || measure fabric256-pgo "$work/fabric256.yaml" "$pgo" || rc=1
 echo
 echo "baseline: ns-3 $(pkg-config --modversion ns3-core 2>/dev/null || echo '(absent)'), the fabric256" \
 	"topology, pairs and packets (point-to-point links, FIFO queues, UDP, per-packet ECMP)"
