@@ -15,6 +15,7 @@
 #include <rte_errno.h>
 
 #include "fab_run.h"
+#include "fab_run_csv.h"
 
 /* What a sending QP had done at the previous sample. */
 struct qp_prev {
@@ -34,6 +35,7 @@ struct fab_run_series {
 	struct fab_switch_port_stats *prev; /* the previous sample, in node then port order */
 	uint64_t prev_ps;
 	int error;
+	struct fab_csv_row row;
 };
 
 struct fab_run_series *
@@ -79,11 +81,22 @@ sum8(const uint64_t *v)
 
 /* Gbit/s with three decimals from integers only: the same text on every machine. */
 static void
-print_gbps(FILE *f, uint64_t bytes, uint64_t dt_ps)
+put_gbps(struct fab_csv_row *r, uint64_t bytes, uint64_t dt_ps)
 {
-	uint64_t mbps = dt_ps == 0 ? 0 : bytes * 8000000u / dt_ps;
+	fab_csv_milli(r, dt_ps == 0 ? 0 : bytes * 8000000u / dt_ps);
+}
 
-	fprintf(f, "%" PRIu64 ".%03" PRIu64, mbps / 1000u, mbps % 1000u);
+/* A port's row up to its counters: time in ns, switch, port. */
+static void
+row_start(struct fab_csv_row *r, uint64_t now_ps, const char *sw, const char *port)
+{
+	fab_csv_begin(r);
+	fab_csv_u64(r, now_ps / 1000u);
+	fab_csv_char(r, ',');
+	fab_csv_str(r, sw);
+	fab_csv_char(r, ',');
+	fab_csv_str(r, port);
+	fab_csv_char(r, ',');
 }
 
 /* The sending QPs of the jobs: their congestion control's rate and what they sent. */
@@ -92,7 +105,9 @@ sample_qps(struct fab_run_series *ts, const struct fab_scenario *s, struct fab_f
 		uint64_t now, uint64_t dt)
 {
 	struct fab_gen *gen = fab_fabric_gen(fab);
+	struct fab_csv_row *r = &ts->row;
 	uint32_t h, q, k = 0, total = 0;
+	int ret;
 
 	if (gen == NULL || ts->qps_path[0] == '\0')
 		return 0;
@@ -118,14 +133,29 @@ sample_qps(struct fab_run_series *ts, const struct fab_scenario *s, struct fab_f
 				continue;
 			sn = fab_fabric_gen_node(fab, in.src_host);
 			dn = fab_fabric_gen_node(fab, in.dst_host);
-			fprintf(ts->qps, "%" PRIu64 ",%s,%s,%s,%u,%u,", now / 1000u,
-				fab_gen_job(gen, in.job)->name, sn >= 0 ? s->nodes[sn].name : "?",
-				dn >= 0 ? s->nodes[dn].name : "?", in.channel, in.qpn);
-			print_gbps(ts->qps, in.rate_bps / 8, 1000000000000u);
-			fputc(',', ts->qps);
-			print_gbps(ts->qps, in.tx_data_bytes - pr->tx_data_bytes, dt);
-			fprintf(ts->qps, ",%" PRIu64 ",%" PRIu64 "\n", in.retx_pkts - pr->retx_pkts,
-				in.cnp_rx - pr->cnp_rx);
+			fab_csv_begin(r);
+			fab_csv_u64(r, now / 1000u);
+			fab_csv_char(r, ',');
+			fab_csv_str(r, fab_gen_job(gen, in.job)->name);
+			fab_csv_char(r, ',');
+			fab_csv_str(r, sn >= 0 ? s->nodes[sn].name : "?");
+			fab_csv_char(r, ',');
+			fab_csv_str(r, dn >= 0 ? s->nodes[dn].name : "?");
+			fab_csv_char(r, ',');
+			fab_csv_u64(r, in.channel);
+			fab_csv_char(r, ',');
+			fab_csv_u64(r, in.qpn);
+			fab_csv_char(r, ',');
+			put_gbps(r, in.rate_bps / 8, 1000000000000u);
+			fab_csv_char(r, ',');
+			put_gbps(r, in.tx_data_bytes - pr->tx_data_bytes, dt);
+			fab_csv_char(r, ',');
+			fab_csv_u64(r, in.retx_pkts - pr->retx_pkts);
+			fab_csv_char(r, ',');
+			fab_csv_u64(r, in.cnp_rx - pr->cnp_rx);
+			ret = fab_csv_end(r, ts->qps);
+			if (ret < 0)
+				return ret;
 			*pr = (struct qp_prev){ in.tx_data_bytes, in.retx_pkts, in.cnp_rx };
 		}
 	}
@@ -137,6 +167,7 @@ fab_run_series_sample(struct fab_run_series *ts, const struct fab_scenario *s,
 		struct fab_fabric *fab)
 {
 	uint64_t now = fab_fabric_now(fab), dt = now - ts->prev_ps;
+	struct fab_csv_row *r = &ts->row;
 	uint32_t i, k = 0;
 	uint16_t p;
 	unsigned int c;
@@ -160,23 +191,36 @@ fab_run_series_sample(struct fab_run_series *ts, const struct fab_scenario *s,
 			if (fab_switch_port_stats(sw, p, now, &st) < 0)
 				return -EINVAL;
 			dbytes = st.tx_bytes - pr->tx_bytes;
+			row_start(r, now, n->name, pn);
+			fab_csv_u64(r, dbytes);
+			fab_csv_char(r, ',');
 			/* Gbit/s with three decimals from integers only: the same text on every machine. */
-			fprintf(ts->ports, "%" PRIu64 ",%s,%s,%" PRIu64 ",%" PRIu64 ".%03" PRIu64
-				",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 "\n",
-				now / 1000u, n->name, pn, dbytes,
-				dt == 0 ? 0 : dbytes * 8000000u / dt / 1000u,
-				dt == 0 ? 0 : dbytes * 8000000u / dt % 1000u,
-				st.tx_pkts - pr->tx_pkts, st.ecn_marked - pr->ecn_marked,
-				st.drops - pr->drops, sum8(st.pfc_tx) - sum8(pr->pfc_tx));
+			put_gbps(r, dbytes, dt);
+			fab_csv_char(r, ',');
+			fab_csv_u64(r, st.tx_pkts - pr->tx_pkts);
+			fab_csv_char(r, ',');
+			fab_csv_u64(r, st.ecn_marked - pr->ecn_marked);
+			fab_csv_char(r, ',');
+			fab_csv_u64(r, st.drops - pr->drops);
+			fab_csv_char(r, ',');
+			fab_csv_u64(r, sum8(st.pfc_tx) - sum8(pr->pfc_tx));
+			if (fab_csv_end(r, ts->ports) < 0)
+				ts->error = -EIO;
 			for (c = 0; c < FAB_NUM_PRIO; c++) {
 				/* Only classes that ever held a frame or were paused: the rest is zeros. */
 				if (st.max_queue_bytes[c] == 0 && st.paused_ps[c] == 0 &&
 						st.pfc_tx[c] == 0)
 					continue;
-				fprintf(ts->queues, "%" PRIu64 ",%s,%s,%u,%" PRIu64 ",%" PRIu64
-					",%" PRIu64 "\n", now / 1000u, n->name, pn, c,
-					st.queue_bytes[c], (st.paused_ps[c] - pr->paused_ps[c]) / 1000u,
-					st.pfc_tx[c] - pr->pfc_tx[c]);
+				row_start(r, now, n->name, pn);
+				fab_csv_u64(r, c);
+				fab_csv_char(r, ',');
+				fab_csv_u64(r, st.queue_bytes[c]);
+				fab_csv_char(r, ',');
+				fab_csv_u64(r, (st.paused_ps[c] - pr->paused_ps[c]) / 1000u);
+				fab_csv_char(r, ',');
+				fab_csv_u64(r, st.pfc_tx[c] - pr->pfc_tx[c]);
+				if (fab_csv_end(r, ts->queues) < 0)
+					ts->error = -EIO;
 			}
 			*pr = st;
 		}

@@ -10,8 +10,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <inttypes.h>
+
 #include "fab_test.h"
 #include "fab_run.h"
+#include "fab_run_csv.h"
 
 /* Two hosts on one switch, 64 KiB in 1 KiB packets: 64 frames, nothing congests. */
 static const char two_hosts[] =
@@ -199,6 +202,76 @@ test_free_null(void)
 	CU_ASSERT_EQUAL(fab_run_taps_pfc_frames(NULL), 0);
 }
 
+/* The time series' rows: the text fprintf() gives for the same fields, or nothing at all. */
+static void
+test_csv_row_equals_printf(void)
+{
+	static const uint64_t edge[] = { 0, 1, 9, 10, 99, 999, 1000, 1001, 9999, 10000,
+		123456789, UINT32_MAX, (uint64_t)UINT32_MAX + 1, UINT64_MAX / 10, UINT64_MAX - 1,
+		UINT64_MAX };
+	struct fab_csv_row r;
+	char want[FAB_CSV_ROW_MAX + 64], got[FAB_CSV_ROW_MAX + 64], big[FAB_CSV_ROW_MAX];
+	uint64_t x = 0x9e3779b97f4a7c15ull;
+	unsigned int i;
+	FILE *f;
+
+	for (i = 0; i < 4000; i++) {
+		uint64_t a, b;
+		size_t n;
+
+		if (i < RTE_DIM(edge) * RTE_DIM(edge)) {
+			a = edge[i / RTE_DIM(edge)];
+			b = edge[i % RTE_DIM(edge)];
+		} else {
+			x ^= x << 13;
+			x ^= x >> 7;
+			x ^= x << 17;
+			/* Numbers of every length, not only 19 and 20 digits. */
+			a = x >> (x & 63);
+			b = x >> ((x >> 6) & 63);
+		}
+		snprintf(want, sizeof(want), "%" PRIu64 ",leaf1,h1_1:eth0,%" PRIu64 ".%03" PRIu64
+			",%" PRIu64 "\n", a, b / 1000u, b % 1000u, a ^ b);
+		f = fmemopen(got, sizeof(got), "w");
+		CU_ASSERT_FATAL(f != NULL);
+		fab_csv_begin(&r);
+		fab_csv_u64(&r, a);
+		fab_csv_char(&r, ',');
+		fab_csv_str(&r, "leaf1");
+		fab_csv_char(&r, ',');
+		fab_csv_str(&r, "h1_1:eth0");
+		fab_csv_char(&r, ',');
+		fab_csv_milli(&r, b);
+		fab_csv_char(&r, ',');
+		fab_csv_u64(&r, a ^ b);
+		CU_ASSERT_EQUAL(fab_csv_end(&r, f), 0);
+		n = (size_t)ftell(f);
+		fclose(f);
+		CU_ASSERT_EQUAL(n, strlen(want));
+		CU_ASSERT_EQUAL(memcmp(got, want, n), 0);
+	}
+
+	/* A row that does not fit is refused whole, never written cut short. */
+	memset(big, 'x', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	f = fmemopen(got, sizeof(got), "w");
+	CU_ASSERT_FATAL(f != NULL);
+	fab_csv_begin(&r);
+	fab_csv_str(&r, "12,");
+	fab_csv_str(&r, big);
+	CU_ASSERT_EQUAL(fab_csv_end(&r, f), -EOVERFLOW);
+	CU_ASSERT_EQUAL(ftell(f), 0);
+	fclose(f);
+	/* Exactly full, newline included, still goes out. */
+	f = fmemopen(got, sizeof(got), "w");
+	CU_ASSERT_FATAL(f != NULL);
+	fab_csv_begin(&r);
+	fab_csv_str(&r, big);
+	CU_ASSERT_EQUAL(fab_csv_end(&r, f), 0);
+	CU_ASSERT_EQUAL(ftell(f), (long)FAB_CSV_ROW_MAX);
+	fclose(f);
+}
+
 int
 fab_suite_run(void)
 {
@@ -210,5 +283,6 @@ fab_suite_run(void)
 	FAB_ADD_TEST(s, test_memory);
 	FAB_ADD_TEST(s, test_build_run_write);
 	FAB_ADD_TEST(s, test_free_null);
+	FAB_ADD_TEST(s, test_csv_row_equals_printf);
 	return 0;
 }
