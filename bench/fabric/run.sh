@@ -62,6 +62,12 @@ run:
   end: done
   sample_interval: 0
 YAML
+# The same permutation with the leaves spraying packets over the spines
+# (lb-spray, round robin): no hash collisions, so no deep queue; ns-3's
+# per-packet random ECMP is the same kind of balancing.
+sed 's/^  leaf: {}$/  leaf: { lb: { plugin: lb-spray } }/' "$work/fabric256.yaml" |
+	sed 's/name: fabric256$/name: fabric256-spray/' >"$work/fabric256-spray.yaml"
+grep -q lb-spray "$work/fabric256-spray.yaml" || { echo "cannot make the sprayed scenario" >&2; exit 1; }
 
 # measure NAME FILE [BINARY]: one run; prints a row of the table.
 measure() {
@@ -84,17 +90,19 @@ s = json.load(open(path))
 hops, loop = s["packet_hops"], s["wall_time_s"]
 process = float(t1) - float(t0)
 rate = hops / loop / 1e6 if loop > 0 else float("inf")
-print("%-13s %5d %4d %12d %9.3f %9.3f %10.2f %10.2f %9s %7.1f  %s" % (
+maxq = max(max(p["max_queue_bytes"]) for sw in s["switches"] for p in sw["ports"])
+print("%-19s %5d %4d %12d %9.3f %9.3f %10.2f %10.2f %8.2f %9s %7.1f  %s" % (
     name, len(s["hosts"]), len(s["switches"]), hops, loop, process, rate, hops / process / 1e6,
-    "%.0f" % (int(rss_kb) / 1024) if int(rss_kb) > 0 else "n/a", float(target),
+    maxq / 1e6, "%.0f" % (int(rss_kb) / 1024) if int(rss_kb) > 0 else "n/a", float(target),
     "met" if rate >= float(target) else "not met"))
 PY
 }
 
 echo "rocefab run, one core, virtual time ($(nproc) CPUs here; $rocefab${pgo:+; -pgo: $pgo})"
-echo "loop_s: the event loop (summary.json wall_time_s); process_s: the whole command, EAL set-up included"
-printf '%-13s %5s %4s %12s %9s %9s %10s %10s %9s %7s  %s\n' scenario hosts sw packet_hops \
-	loop_s process_s Mhops/s Mhops/s_pr rss_MB target "(loop rate)"
+echo "loop_s: the event loop (summary.json wall_time_s); process_s: the whole command, EAL set-up included;"
+echo "maxq_MB: the deepest queue any switch port reached"
+printf '%-19s %5s %4s %12s %9s %9s %10s %10s %8s %9s %7s  %s\n' scenario hosts sw packet_hops \
+	loop_s process_s Mhops/s Mhops/s_pr maxq_MB rss_MB target "(loop rate)"
 # ns3 NAME: the baseline on the pairs and flow size of rocefab's run NAME.
 ns3() {
 	local name=$1 exe="$work/ns3_fabric" t0 t1 rss=0 line
@@ -133,12 +141,12 @@ hops, loop = int(v["packet_hops"]), float(v["loop_s"])
 process = float(sys.argv[3]) - float(sys.argv[2])
 rss = int(sys.argv[4])
 s = json.load(open(sys.argv[5]))
-print("%-13s %5d %4d %12d %9.3f %9.3f %10.3f %10.3f %9s" % (
-    "ns-3", 256, 24, hops, loop, process, hops / loop / 1e6, hops / process / 1e6,
+print("%-19s %5d %4d %12d %9.3f %9.3f %10.3f %10.3f %8s %9s" % (
+    "ns-3", 256, 24, hops, loop, process, hops / loop / 1e6, hops / process / 1e6, "-",
     "%.0f" % (rss / 1024) if rss > 0 else "n/a"))
 print("ns-3 delivered %s of %s packets" % (v["delivered"], v["sent"]))
-print("rocefab / ns-3 (loop rate, fabric256): %.1f x" % (
-    (s["packet_hops"] / s["wall_time_s"]) / (hops / loop)))
+print("rocefab / ns-3 (loop rate, %s): %.1f x" % (
+    s["scenario"], (s["packet_hops"] / s["wall_time_s"]) / (hops / loop)))
 PY
 }
 
@@ -147,8 +155,10 @@ measure incast "$src/docs/examples/incast.yaml" || rc=1
 [ -z "$pgo" ] || measure incast-pgo "$src/docs/examples/incast.yaml" "$pgo" || rc=1
 measure fabric256 "$work/fabric256.yaml" || rc=1
 [ -z "$pgo" ] || measure fabric256-pgo "$work/fabric256.yaml" "$pgo" || rc=1
+measure fabric256-spray "$work/fabric256-spray.yaml" || rc=1
+[ -z "$pgo" ] || measure fabric256-spray-pgo "$work/fabric256-spray.yaml" "$pgo" || rc=1
 echo
 echo "baseline: ns-3 $(pkg-config --modversion ns3-core 2>/dev/null || echo '(absent)'), the fabric256" \
 	"topology, pairs and packets (point-to-point links, FIFO queues, UDP, per-packet ECMP)"
-ns3 fabric256 || rc=1
+ns3 fabric256-spray || rc=1
 exit $rc
