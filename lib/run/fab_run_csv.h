@@ -85,6 +85,22 @@ fab_csv_milli(struct fab_csv_row *r, uint64_t milli)
 	fab_csv_char(r, (char)('0' + frac % 10u));
 }
 
+/* The next field: a comma, then @p s. */
+static inline void
+fab_csv_next_str(struct fab_csv_row *r, const char *s)
+{
+	fab_csv_char(r, ',');
+	fab_csv_str(r, s);
+}
+
+/* The next field: a comma, then @p v in decimal. */
+static inline void
+fab_csv_next_u64(struct fab_csv_row *r, uint64_t v)
+{
+	fab_csv_char(r, ',');
+	fab_csv_u64(r, v);
+}
+
 /* End the row with a newline and write it: 0, -EOVERFLOW (nothing written) or -EIO. */
 static inline int
 fab_csv_end(struct fab_csv_row *r, FILE *f)

@@ -8,7 +8,6 @@
  */
 
 #include <errno.h>
-#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -92,11 +91,8 @@ row_start(struct fab_csv_row *r, uint64_t now_ps, const char *sw, const char *po
 {
 	fab_csv_begin(r);
 	fab_csv_u64(r, now_ps / 1000u);
-	fab_csv_char(r, ',');
-	fab_csv_str(r, sw);
-	fab_csv_char(r, ',');
-	fab_csv_str(r, port);
-	fab_csv_char(r, ',');
+	fab_csv_next_str(r, sw);
+	fab_csv_next_str(r, port);
 }
 
 /* The sending QPs of the jobs: their congestion control's rate and what they sent. */
@@ -135,24 +131,17 @@ sample_qps(struct fab_run_series *ts, const struct fab_scenario *s, struct fab_f
 			dn = fab_fabric_gen_node(fab, in.dst_host);
 			fab_csv_begin(r);
 			fab_csv_u64(r, now / 1000u);
-			fab_csv_char(r, ',');
-			fab_csv_str(r, fab_gen_job(gen, in.job)->name);
-			fab_csv_char(r, ',');
-			fab_csv_str(r, sn >= 0 ? s->nodes[sn].name : "?");
-			fab_csv_char(r, ',');
-			fab_csv_str(r, dn >= 0 ? s->nodes[dn].name : "?");
-			fab_csv_char(r, ',');
-			fab_csv_u64(r, in.channel);
-			fab_csv_char(r, ',');
-			fab_csv_u64(r, in.qpn);
+			fab_csv_next_str(r, fab_gen_job(gen, in.job)->name);
+			fab_csv_next_str(r, sn >= 0 ? s->nodes[sn].name : "?");
+			fab_csv_next_str(r, dn >= 0 ? s->nodes[dn].name : "?");
+			fab_csv_next_u64(r, in.channel);
+			fab_csv_next_u64(r, in.qpn);
 			fab_csv_char(r, ',');
 			put_gbps(r, in.rate_bps / 8, 1000000000000u);
 			fab_csv_char(r, ',');
 			put_gbps(r, in.tx_data_bytes - pr->tx_data_bytes, dt);
-			fab_csv_char(r, ',');
-			fab_csv_u64(r, in.retx_pkts - pr->retx_pkts);
-			fab_csv_char(r, ',');
-			fab_csv_u64(r, in.cnp_rx - pr->cnp_rx);
+			fab_csv_next_u64(r, in.retx_pkts - pr->retx_pkts);
+			fab_csv_next_u64(r, in.cnp_rx - pr->cnp_rx);
 			ret = fab_csv_end(r, ts->qps);
 			if (ret < 0)
 				return ret;
@@ -192,18 +181,13 @@ fab_run_series_sample(struct fab_run_series *ts, const struct fab_scenario *s,
 				return -EINVAL;
 			dbytes = st.tx_bytes - pr->tx_bytes;
 			row_start(r, now, n->name, pn);
-			fab_csv_u64(r, dbytes);
+			fab_csv_next_u64(r, dbytes);
 			fab_csv_char(r, ',');
-			/* Gbit/s with three decimals from integers only: the same text on every machine. */
 			put_gbps(r, dbytes, dt);
-			fab_csv_char(r, ',');
-			fab_csv_u64(r, st.tx_pkts - pr->tx_pkts);
-			fab_csv_char(r, ',');
-			fab_csv_u64(r, st.ecn_marked - pr->ecn_marked);
-			fab_csv_char(r, ',');
-			fab_csv_u64(r, st.drops - pr->drops);
-			fab_csv_char(r, ',');
-			fab_csv_u64(r, sum8(st.pfc_tx) - sum8(pr->pfc_tx));
+			fab_csv_next_u64(r, st.tx_pkts - pr->tx_pkts);
+			fab_csv_next_u64(r, st.ecn_marked - pr->ecn_marked);
+			fab_csv_next_u64(r, st.drops - pr->drops);
+			fab_csv_next_u64(r, sum8(st.pfc_tx) - sum8(pr->pfc_tx));
 			if (fab_csv_end(r, ts->ports) < 0)
 				ts->error = -EIO;
 			for (c = 0; c < FAB_NUM_PRIO; c++) {
@@ -212,13 +196,10 @@ fab_run_series_sample(struct fab_run_series *ts, const struct fab_scenario *s,
 						st.pfc_tx[c] == 0)
 					continue;
 				row_start(r, now, n->name, pn);
-				fab_csv_u64(r, c);
-				fab_csv_char(r, ',');
-				fab_csv_u64(r, st.queue_bytes[c]);
-				fab_csv_char(r, ',');
-				fab_csv_u64(r, (st.paused_ps[c] - pr->paused_ps[c]) / 1000u);
-				fab_csv_char(r, ',');
-				fab_csv_u64(r, st.pfc_tx[c] - pr->pfc_tx[c]);
+				fab_csv_next_u64(r, c);
+				fab_csv_next_u64(r, st.queue_bytes[c]);
+				fab_csv_next_u64(r, (st.paused_ps[c] - pr->paused_ps[c]) / 1000u);
+				fab_csv_next_u64(r, st.pfc_tx[c] - pr->pfc_tx[c]);
 				if (fab_csv_end(r, ts->queues) < 0)
 					ts->error = -EIO;
 			}

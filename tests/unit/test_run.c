@@ -238,12 +238,10 @@ test_csv_row_equals_printf(void)
 		fab_csv_u64(&r, a);
 		fab_csv_char(&r, ',');
 		fab_csv_str(&r, "leaf1");
-		fab_csv_char(&r, ',');
-		fab_csv_str(&r, "h1_1:eth0");
+		fab_csv_next_str(&r, "h1_1:eth0");
 		fab_csv_char(&r, ',');
 		fab_csv_milli(&r, b);
-		fab_csv_char(&r, ',');
-		fab_csv_u64(&r, a ^ b);
+		fab_csv_next_u64(&r, a ^ b);
 		CU_ASSERT_EQUAL(fab_csv_end(&r, f), 0);
 		n = (size_t)ftell(f);
 		fclose(f);
