@@ -76,6 +76,12 @@ struct fab_fabric_conf {
 	uint32_t queue_capacity;   /**< frames per switch egress class queue, power of two; 0: default */
 	uint64_t max_time_ps;      /**< fab_fabric_run() never goes past it; 0: no limit */
 	bool no_lookahead;         /**< one heap pop per event (for tests: results are identical) */
+	/**
+	 * Hosts run at every arrival, instead of leaving the frames that arrive
+	 * shortly before their own next event until then (for tests: results
+	 * are identical).
+	 */
+	bool no_rx_deferral;
 };
 
 /** What a node is. */

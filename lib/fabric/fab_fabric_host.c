@@ -196,6 +196,13 @@ fabric_host_start(struct fab_fabric *fab, struct fabric_node *n)
 		sc.cls[cls].weight = 1;
 	}
 	h->sched_cap = cap;
+	/*
+	 * Arrivals wait for the host's own next event at most as long as 64
+	 * minimum-size frames take: a link's ring has room for that many more
+	 * than its delay holds.
+	 */
+	h->rx_defer_ps = fab->conf.no_rx_deferral ? 0 :
+		64 * fab_wire_time_ps(RTE_ETHER_MIN_LEN - RTE_ETHER_CRC_LEN, h->conf.rate_bps);
 	h->sched = fab_sched_create(&sc);
 	h->pfc_rx = fab_pfc_rx_create(&rc);
 	if (h->sched == NULL || h->pfc_rx == NULL)
@@ -360,9 +367,10 @@ sink_write(struct fab_fabric *fab, struct fabric_host *h, struct rte_mbuf *m,
 	}
 }
 
+/* @p at: the frame's arrival, which may be before the host runs (fabric_host_defers()). */
 static void
 pfc_received(struct fabric_host *h, struct rte_mbuf *m, const struct fab_pkt_meta *mt,
-		uint64_t now)
+		uint64_t at)
 {
 	uint64_t until[FAB_NUM_PRIO];
 	struct fab_pfc_frame pf;
@@ -376,12 +384,14 @@ pfc_received(struct fabric_host *h, struct rte_mbuf *m, const struct fab_pkt_met
 		for (prio = 0; prio < FAB_NUM_PRIO; prio++)
 			if ((pf.enable >> prio) & 1)
 				h->st.pfc_rx[prio]++;
-	if (fab_pfc_rx_frame(h->pfc_rx, now, &pf, until, &changed) != 0)
+	if (fab_pfc_rx_frame(h->pfc_rx, at, &pf, until, &changed) != 0)
 		return;
 	/* Priority n pauses egress class n, as on the switches. */
 	for (prio = 0; prio < FAB_NUM_PRIO; prio++)
-		if ((changed >> prio) & 1)
-			fab_sched_pause(h->sched, (uint8_t)prio, now, until[prio]);
+		if ((changed >> prio) & 1) {
+			fab_sched_pause(h->sched, (uint8_t)prio, at, until[prio]);
+			h->pause_end = RTE_MAX(h->pause_end, until[prio]);
+		}
 }
 
 /*
@@ -427,7 +437,7 @@ host_rx(struct fab_fabric *fab, struct fabric_node *n, uint64_t now)
 			if (rc == FAB_PKT_OK && (mt.kind == FAB_PKT_KIND_PFC ||
 					mt.kind == FAB_PKT_KIND_PAUSE ||
 					mt.kind == FAB_PKT_KIND_MAC_CTRL)) {
-				pfc_received(h, m, &mt, now);
+				pfc_received(h, m, &mt, arr[i]);
 				rte_pktmbuf_free(m);
 				continue;
 			}
@@ -660,18 +670,21 @@ fabric_host_poll(struct fab_fabric *fab, struct fabric_node *n, uint64_t now)
 }
 
 uint64_t
-fabric_host_next_event(const struct fabric_node *n, uint64_t now)
+fabric_host_next_event(const struct fab_fabric *fab, const struct fabric_node *n,
+		uint64_t now)
 {
 	const struct fabric_host *h = n->host;
-	uint64_t t = fab_port_next_rx_ps(n->ports[0].port);
-	uint64_t key;
+	uint64_t rx = fab_port_next_rx_ps(n->ports[0].port);
+	uint64_t t, key;
 
-	t = RTE_MIN(t, fab_sched_next_event(h->sched, now));
+	t = fab_sched_next_event(h->sched, now);
 	if (h->flow_heap != NULL && fab_heap_top(h->flow_heap, NULL, &key) == 0)
 		t = RTE_MIN(t, key);
 	if (n->gen_host != UINT32_MAX)
 		t = RTE_MIN(t, fab_gen_next_event(h->gen, n->gen_host, now));
 	if (n->replay != NULL)
 		t = RTE_MIN(t, fabric_replay_next(n));
+	if (rx < t && !fabric_host_defers(n, rx, t, fab->run_limit))
+		t = rx;
 	return t < now ? now : t;
 }

@@ -95,6 +95,8 @@ struct fabric_host {
 	uint32_t *blocked;         /* local indexes waiting for room in their class queue */
 	uint32_t nb_rx_flows;
 	struct host_rx_flow *rx_flows; /* sorted by qpn */
+	uint64_t rx_defer_ps;      /* longest an arrival waits for the host's own next event */
+	uint64_t pause_end;        /* latest end of a pause its egress was given */
 	struct fab_host_stats st;
 };
 
@@ -162,9 +164,30 @@ struct fab_fabric {
 	uint32_t replay_max_frame;
 
 	uint64_t now;
+	uint64_t run_limit;        /* the time the latest fab_fabric_run() runs to */
 	uint64_t events;
 	uint64_t pops;
 };
+
+/*
+ * Whether a host may leave the frame due at @p rx in its link until its own
+ * next event at @p t (>= rx), within the current run, and take it then. A
+ * host without a generator only counts what it receives, with each frame's
+ * own arrival time; a PFC frame among them can pause its egress, and the
+ * host applies the pause from the frame's arrival before it decides
+ * anything at t. Only a resume could let it send before t, and it can have
+ * no effect while no pause is running at rx. A generator host answers what
+ * it receives (ACKs, CNPs) at once, so it takes each frame at its arrival.
+ * rx_defer_ps keeps the frames waiting in a link within its ring's margin.
+ */
+static inline bool
+fabric_host_defers(const struct fabric_node *n, uint64_t rx, uint64_t t, uint64_t limit)
+{
+	const struct fabric_host *h = n->host;
+
+	return t <= limit && t - rx <= h->rx_defer_ps && h->pause_end <= rx &&
+		n->gen_host == UINT32_MAX;
+}
 
 /* fab_fabric.c */
 int fabric_fail(struct fab_fabric *fab, int ret, const char *fmt, ...)
@@ -175,7 +198,8 @@ uint64_t fabric_name_hash(const char *name);
 int fabric_switch_conf_copy(struct fab_switch_conf *dst, const struct fab_switch_conf *src);
 
 /* fab_fabric_start.c */
-uint64_t fabric_node_next_event(const struct fabric_node *n, uint64_t now);
+uint64_t fabric_node_next_event(const struct fab_fabric *fab, const struct fabric_node *n,
+	uint64_t now);
 
 /* fab_fabric_jobs.c */
 uint32_t fabric_jobs_max_frame(const struct fab_fabric *fab);
@@ -196,6 +220,7 @@ void fabric_host_free(struct fabric_host *h);
 uint32_t fabric_host_max_frame(struct fab_fabric *fab, const struct fabric_node *n);
 int fabric_assign_qpns(struct fab_fabric *fab);
 void fabric_host_poll(struct fab_fabric *fab, struct fabric_node *n, uint64_t now);
-uint64_t fabric_host_next_event(const struct fabric_node *n, uint64_t now);
+uint64_t fabric_host_next_event(const struct fab_fabric *fab, const struct fabric_node *n,
+	uint64_t now);
 
 #endif /* FAB_FABRIC_PRIVATE_H */

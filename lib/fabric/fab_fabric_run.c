@@ -24,7 +24,8 @@ node_poll(struct fab_fabric *fab, struct fabric_node *n, uint64_t t)
 /*
  * A frame the node put on a link is due at the peer no earlier than the
  * peer's key unless the link was empty towards it (delivery times on one
- * link never go back): only then can the peer's key drop.
+ * link never go back): only then can the peer's key drop, unless the peer
+ * is a host that takes it at its own next event.
  */
 static inline void
 wake_peers(struct fab_fabric *fab, const struct fabric_node *n)
@@ -34,13 +35,16 @@ wake_peers(struct fab_fabric *fab, const struct fabric_node *n)
 	for (p = 0; p < n->nb_ports; p++) {
 		const struct fabric_port *fp = &n->ports[p];
 		uint64_t d = fab_link_next_delivery(fab->links[fp->link].link, 1u - fp->end);
-		uint32_t peer_id;
+		const struct fabric_node *peer;
+		uint64_t key;
 
 		if (d == UINT64_MAX)
 			continue;
-		peer_id = fab->nodes[fp->peer]->id;
-		if (d < fab_heap_key(fab->heap, peer_id))
-			fab_heap_set(fab->heap, peer_id, d);
+		peer = fab->nodes[fp->peer];
+		key = fab_heap_key(fab->heap, peer->id);
+		if (d < key && (peer->kind != FAB_NODE_HOST ||
+				!fabric_host_defers(peer, d, key, fab->run_limit)))
+			fab_heap_set(fab->heap, peer->id, d);
 	}
 }
 
@@ -58,6 +62,8 @@ fab_fabric_run(struct fab_fabric *fab, uint64_t until_ps)
 		return ret;
 	if (fab->conf.max_time_ps != 0 && fab->conf.max_time_ps < limit)
 		limit = fab->conf.max_time_ps;
+	/* A host defers arrivals only to an event of this run: none is left at its end. */
+	fab->run_limit = limit;
 
 	while (fab_heap_top(fab->heap, &id, &t) == 0) {
 		struct fabric_node *n = fab->nodes[fab->by_id[id]];
@@ -85,7 +91,7 @@ fab_fabric_run(struct fab_fabric *fab, uint64_t until_ps)
 		for (;;) {
 			node_poll(fab, n, tn);
 			fab->events++;
-			next = fabric_node_next_event(n, tn);
+			next = fabric_node_next_event(fab, n, tn);
 			if (next == tn) {
 				if (++same >= FABRIC_MAX_SAME_TIME_RUNS)
 					return fabric_fail(fab, -ELOOP,

@@ -278,11 +278,12 @@ node_lookahead(const struct fab_fabric *fab, const struct fabric_node *n)
 }
 
 uint64_t
-fabric_node_next_event(const struct fabric_node *n, uint64_t now)
+fabric_node_next_event(const struct fab_fabric *fab, const struct fabric_node *n,
+		uint64_t now)
 {
 	if (n->kind == FAB_NODE_SWITCH)
 		return fab_switch_next_event(n->sw, now);
-	return fabric_host_next_event(n, now);
+	return fabric_host_next_event(fab, n, now);
 }
 
 int
@@ -326,7 +327,7 @@ fab_fabric_start(struct fab_fabric *fab)
 	if (fab->heap == NULL)
 		return fabric_fail(fab, -ENOMEM, "out of memory");
 	for (i = 0; i < fab->nb_nodes; i++) {
-		uint64_t t = fabric_node_next_event(fab->nodes[fab->by_id[i]], 0);
+		uint64_t t = fabric_node_next_event(fab, fab->nodes[fab->by_id[i]], 0);
 
 		if (t != UINT64_MAX)
 			fab_heap_push(fab->heap, i, t);

@@ -407,6 +407,9 @@ struct incast_opts {
 	bool pfc;              /* lossless class with PFC, else a lossy class without */
 	bool reverse;          /* add nodes, links and flows in the reverse order */
 	bool no_lookahead;
+	bool no_rx_deferral;
+	uint16_t pause_quanta;  /* of the switch's XOFF frames; 0: its default */
+	bool one_sender;        /* h1 alone sends to h0: no congestion */
 	uint32_t nb_mbufs;
 	uint64_t seed;
 };
@@ -425,6 +428,7 @@ incast_build(struct incast *in, const struct incast_opts *o)
 {
 	struct fab_fabric_conf fc = {
 		.seed = o->seed, .nb_mbufs = o->nb_mbufs, .no_lookahead = o->no_lookahead,
+		.no_rx_deferral = o->no_rx_deferral,
 	};
 	struct fab_host_conf hc[4];
 	struct fab_switch_conf c;
@@ -440,6 +444,8 @@ incast_build(struct incast *in, const struct incast_opts *o)
 	CU_ASSERT_EQUAL_FATAL(fab_fabric_switch_conf_init(&c, "tor", 4, G100, err, sizeof(err)), 0);
 	c.buffer.pool = 1 << 20;
 	c.pfc.enabled = o->pfc;
+	if (o->pause_quanta != 0)
+		c.pfc.pause_quanta = o->pause_quanta;
 	for (i = 0; i < 4; i++) {
 		c.ports[i].cable_m = 200; /* the 1 us links below */
 		host_route(&c, &hc[i], (uint16_t)i, &hc[i].mac);
@@ -464,6 +470,9 @@ incast_build(struct incast *in, const struct incast_opts *o)
 	}
 	for (k = 0; k < 3; k++) {
 		i = o->reverse ? 2 - k : k;
+		in->flow[i] = -1;
+		if (o->one_sender && i != 0)
+			continue;
 		in->flow[i] = add_flow(in->fab, in->host[i + 1], in->host[0], INCAST_BYTES,
 			(uint64_t)i * 100000, (uint32_t)(0x200 + i), o->pfc ? 26 : 0);
 	}
@@ -644,6 +653,149 @@ test_determinism(void)
 	run_outcome(&o, &r[4]);
 	check_same(&r[5], &r[4], true);
 	free(r);
+}
+
+/* Where a fabric stands after one slice of its run. */
+struct slice_view {
+	int ret;
+	struct fab_fabric_totals t;
+	struct fab_host_stats h[4];
+};
+
+#define DEFER_SLICES 1000
+/* Not a multiple of any frame time: slices end between an arrival and the next event. */
+#define DEFER_SLICE_PS 777000
+
+/*
+ * Run the incast with a flow from h0 back to h1, in short slices, and keep
+ * what each slice ends with; the final flow and switch-port counters too.
+ */
+static unsigned int
+run_slices(const struct incast_opts *o, struct slice_view *v, struct fab_flow_stats *fs,
+		struct fab_switch_port_stats *ps)
+{
+	struct incast in;
+	unsigned int n = 0;
+	int back, i, ret = 1;
+
+	incast_build(&in, o);
+	back = add_flow(in.fab, in.host[0], in.host[1], INCAST_BYTES, 20 * US, 0x300, 26);
+	for (n = 0; ret == 1 && n < DEFER_SLICES; n++) {
+		ret = fab_fabric_run(in.fab, (n + 1) * DEFER_SLICE_PS);
+		CU_ASSERT_FATAL(ret >= 0);
+		v[n].ret = ret;
+		CU_ASSERT_EQUAL(fab_fabric_totals(in.fab, &v[n].t), 0);
+		for (i = 0; i < 4; i++)
+			CU_ASSERT_EQUAL(fab_fabric_host_stats(in.fab, in.host[i], &v[n].h[i]), 0);
+	}
+	for (i = 0; i < 4; i++) {
+		int f = i < 3 ? in.flow[i] : back;
+
+		if (f >= 0)
+			CU_ASSERT_EQUAL(fab_fabric_flow_stats(in.fab, f, &fs[i]), 0);
+		CU_ASSERT_EQUAL(fab_switch_port_stats(fab_fabric_switch(in.fab, in.sw),
+			(uint16_t)i, fab_fabric_now(in.fab), &ps[i]), 0);
+	}
+	fab_fabric_free(in.fab);
+	return n;
+}
+
+/*
+ * A host leaves the frames that arrive shortly before its own next event in
+ * its link until then (fabric_host_defers()): fewer events, nothing else
+ * changes. Here h1 also receives a flow from h0 while the incast has PFC
+ * pause it, so the frames it takes late include data, pauses and resumes;
+ * with short pauses, resumes come shortly before a pause would end. The two
+ * runs are compared after every slice, so no frame was left waiting past
+ * the end of a run.
+ */
+static void
+check_rx_deferral(bool one_sender, uint16_t pause_quanta)
+{
+	struct incast_opts o = {
+		.pfc = true, .seed = 7, .one_sender = one_sender, .pause_quanta = pause_quanta,
+	};
+	struct slice_view *v[2];
+	struct fab_flow_stats fs[2][4] = { { { 0 } } };
+	struct fab_switch_port_stats ps[2][4];
+	unsigned int n[2], k, i;
+
+	for (k = 0; k < 2; k++) {
+		v[k] = calloc(DEFER_SLICES, sizeof(*v[k]));
+		CU_ASSERT_PTR_NOT_NULL_FATAL(v[k]);
+		o.no_rx_deferral = k == 1;
+		n[k] = run_slices(&o, v[k], fs[k], ps[k]);
+	}
+	CU_ASSERT_EQUAL_FATAL(n[0], n[1]);
+	CU_ASSERT_EQUAL(v[0][n[0] - 1].ret, 0);
+	CU_ASSERT_EQUAL(v[0][n[0] - 1].t.in_flight, 0);
+	/* The deferral did happen: without congestion, at most of h0's and h1's arrivals. */
+	CU_ASSERT(v[0][n[0] - 1].t.events < v[1][n[0] - 1].t.events);
+	if (one_sender)
+		CU_ASSERT(v[0][n[0] - 1].t.events + 128 < v[1][n[0] - 1].t.events);
+	for (i = 0; i < n[0]; i++) {
+		for (k = 0; k < 2; k++)
+			v[k][i].t.events = v[k][i].t.heap_pops = 0;
+		CU_ASSERT_EQUAL(memcmp(&v[0][i], &v[1][i], sizeof(v[0][i])), 0);
+	}
+	for (i = 0; i < 4; i++) {
+		CU_ASSERT_TRUE(fs[0][i].done || (one_sender && i != 0 && i != 3));
+		CU_ASSERT_EQUAL(memcmp(&fs[0][i], &fs[1][i], sizeof(fs[0][i])), 0);
+		CU_ASSERT_EQUAL(memcmp(&ps[0][i], &ps[1][i], sizeof(ps[0][i])), 0);
+	}
+	/* h1 took data (and PFC frames when it shared h0's port) while it sent. */
+	CU_ASSERT_EQUAL(v[0][n[0] - 1].h[1].rx_data, 256);
+	if (!one_sender) {
+		CU_ASSERT(v[0][n[0] - 1].h[1].pfc_rx[3] > 0);
+		CU_ASSERT(v[0][n[0] - 1].h[1].paused_ps[3] > 0);
+	}
+	free(v[0]);
+	free(v[1]);
+}
+
+/*
+ * A frame due at h0 before the end of a run is taken in that run, even when
+ * h0's own next event, right after it, lies beyond the end.
+ */
+static void
+check_rx_deferral_stops_at_run_end(void)
+{
+	struct incast_opts o = { .pfc = true, .seed = 7, .one_sender = true };
+	struct fab_flow_stats fs;
+	struct fab_host_stats hs;
+	struct incast in;
+	uint64_t first;
+
+	/* When h1's first frame reaches h0. */
+	o.no_rx_deferral = true;
+	incast_build(&in, &o);
+	CU_ASSERT_EQUAL(fab_fabric_run(in.fab, UINT64_MAX), 0);
+	CU_ASSERT_EQUAL(fab_fabric_flow_stats(in.fab, in.flow[0], &fs), 0);
+	first = fs.first_rx_ps;
+	fab_fabric_free(in.fab);
+	CU_ASSERT_FATAL(first != UINT64_MAX);
+
+	/* h0 has a frame of its own to send 200 ns later; the run ends at the arrival. */
+	o.no_rx_deferral = false;
+	incast_build(&in, &o);
+	add_flow(in.fab, in.host[0], in.host[1], 4096, first + 200000, 0x300, 26);
+	CU_ASSERT_EQUAL(fab_fabric_run(in.fab, first), 1);
+	CU_ASSERT_EQUAL(fab_fabric_host_stats(in.fab, in.host[0], &hs), 0);
+	CU_ASSERT_EQUAL(hs.rx_frames, 1);
+	CU_ASSERT_EQUAL(fab_fabric_run(in.fab, UINT64_MAX), 0);
+	CU_ASSERT_EQUAL(fab_fabric_host_stats(in.fab, in.host[0], &hs), 0);
+	CU_ASSERT_EQUAL(hs.rx_frames, 256);
+	CU_ASSERT_EQUAL(hs.tx_frames, 1);
+	fab_fabric_free(in.fab);
+}
+
+static void
+test_rx_deferral_changes_nothing(void)
+{
+	check_rx_deferral_stops_at_run_end();
+	check_rx_deferral(true, 0);
+	check_rx_deferral(false, 0);
+	check_rx_deferral(false, 100);
 }
 
 /* ------------------------------------------------------------------ */
@@ -992,6 +1144,7 @@ fab_suite_fabric(void)
 	FAB_ADD_TEST(s, test_incast_pfc_conserves);
 	FAB_ADD_TEST(s, test_incast_lossy_drops_conserves);
 	FAB_ADD_TEST(s, test_determinism);
+	FAB_ADD_TEST(s, test_rx_deferral_changes_nothing);
 	FAB_ADD_TEST(s, test_job_chain);
 	FAB_ADD_TEST(s, test_replay_invalid);
 	return 0;
