@@ -130,6 +130,7 @@ fab_run_write_summary(FILE *f, const struct fab_scenario *s, struct fab_fabric *
 			info->pace_late, info->pace_max_slip_ps / PS_PER_NS);
 	fprintf(f, "  \"packet_hops\": %" PRIu64 ",\n", t.packet_hops);
 	fprintf(f, "  \"events\": %" PRIu64 ",\n", t.events);
+	fprintf(f, "  \"heap_pops\": %" PRIu64 ",\n", t.heap_pops);
 
 	fprintf(f, "  \"switches\": [");
 	first = 1;

@@ -31,6 +31,9 @@ need(s, ["scenario", "seed", "time_mode", "end", "sim_time_ns", "wall_time_s", "
 assert s["time_mode"] == "virtual", s["time_mode"]
 assert isinstance(s["wall_time_s"], float)
 assert s["sim_time_ns"] > 0 and s["packet_hops"] > 0
+# Every pop of a node off the loop's heap runs at least one of its events.
+need(s, ["events", "heap_pops"], "summary")
+assert 0 < s["heap_pops"] <= s["events"], (s["heap_pops"], s["events"])
 hops = 0
 for sw in s["switches"]:
     need(sw, ["name", "ports"], "switch")
