@@ -78,8 +78,8 @@ struct fab_fabric_conf {
 	bool no_lookahead;         /**< one heap pop per event (for tests: results are identical) */
 	/**
 	 * Hosts run at every arrival, instead of leaving the frames that arrive
-	 * shortly before their own next event until then (for tests: results
-	 * are identical).
+	 * shortly before their own next event until then, or a sink's for a
+	 * short while (for tests: results are identical).
 	 */
 	bool no_rx_deferral;
 };

@@ -367,7 +367,7 @@ sink_write(struct fab_fabric *fab, struct fabric_host *h, struct rte_mbuf *m,
 	}
 }
 
-/* @p at: the frame's arrival, which may be before the host runs (fabric_host_defers()). */
+/* @p at: the frame's arrival, which may be before the host runs (fabric_host_rx_wake()). */
 static void
 pfc_received(struct fabric_host *h, struct rte_mbuf *m, const struct fab_pkt_meta *mt,
 		uint64_t at)
@@ -388,10 +388,14 @@ pfc_received(struct fabric_host *h, struct rte_mbuf *m, const struct fab_pkt_met
 		return;
 	/* Priority n pauses egress class n, as on the switches. */
 	for (prio = 0; prio < FAB_NUM_PRIO; prio++)
-		if ((changed >> prio) & 1) {
+		if ((changed >> prio) & 1)
 			fab_sched_pause(h->sched, (uint8_t)prio, at, until[prio]);
-			h->pause_end = RTE_MAX(h->pause_end, until[prio]);
-		}
+	if (changed == 0)
+		return;
+	/* A resume ends a pause early: the latest end of those now running. */
+	h->pause_end = 0;
+	for (prio = 0; prio < FAB_NUM_PRIO; prio++)
+		h->pause_end = RTE_MAX(h->pause_end, until[prio]);
 }
 
 /*
@@ -684,7 +688,7 @@ fabric_host_next_event(const struct fab_fabric *fab, const struct fabric_node *n
 		t = RTE_MIN(t, fab_gen_next_event(h->gen, n->gen_host, now));
 	if (n->replay != NULL)
 		t = RTE_MIN(t, fabric_replay_next(n));
-	if (rx < t && !fabric_host_defers(n, rx, t, fab->run_limit))
-		t = rx;
+	if (rx < t)
+		t = fabric_host_rx_wake(fab, n, rx, t);
 	return t < now ? now : t;
 }

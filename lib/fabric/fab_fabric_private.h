@@ -95,8 +95,8 @@ struct fabric_host {
 	uint32_t *blocked;         /* local indexes waiting for room in their class queue */
 	uint32_t nb_rx_flows;
 	struct host_rx_flow *rx_flows; /* sorted by qpn */
-	uint64_t rx_defer_ps;      /* longest an arrival waits for the host's own next event */
-	uint64_t pause_end;        /* latest end of a pause its egress was given */
+	uint64_t rx_defer_ps;      /* longest an arrival waits to be taken (fabric_host_rx_wake()) */
+	uint64_t pause_end;        /* when the pause of its egress that ends last ends */
 	struct fab_host_stats st;
 };
 
@@ -165,28 +165,41 @@ struct fab_fabric {
 
 	uint64_t now;
 	uint64_t run_limit;        /* the time the latest fab_fabric_run() runs to */
+	bool run_bounded;          /* ... and that run leaves time there, not at its last event */
 	uint64_t events;
 	uint64_t pops;
 };
 
 /*
- * Whether a host may leave the frame due at @p rx in its link until its own
- * next event at @p t (>= rx), within the current run, and take it then. A
- * host without a generator only counts what it receives, with each frame's
- * own arrival time; a PFC frame among them can pause its egress, and the
- * host applies the pause from the frame's arrival before it decides
- * anything at t. Only a resume could let it send before t, and it can have
- * no effect while no pause is running at rx. A generator host answers what
- * it receives (ACKs, CNPs) at once, so it takes each frame at its arrival.
- * rx_defer_ps keeps the frames waiting in a link within its ring's margin.
+ * When a host must run for the frame due at @p rx, the next in its link,
+ * given its own next event at @p t (> rx): at rx, or later, taking it then.
+ * A host without a generator only counts what it receives, with each
+ * frame's own arrival time; a PFC frame among them can pause its egress,
+ * and the host applies the pause from the frame's arrival before it
+ * decides anything. Only a resume could let it send before t, and it can
+ * have no effect while no pause is running at rx. Such a host waits for
+ * its own next event if that comes within rx_defer_ps (which keeps the
+ * frames waiting in a link within its ring's margin) and within the run;
+ * otherwise, in a run to a finite time, it still waits rx_defer_ps, or
+ * until the end of the run, where fab_fabric_run() leaves virtual time
+ * whatever ran. A run to no end stops at its last event, so there an
+ * event of the host's own choosing would show. A generator host answers
+ * what it receives (ACKs, CNPs) at once, so it takes each frame at its
+ * arrival.
  */
-static inline bool
-fabric_host_defers(const struct fabric_node *n, uint64_t rx, uint64_t t, uint64_t limit)
+static inline uint64_t
+fabric_host_rx_wake(const struct fab_fabric *fab, const struct fabric_node *n, uint64_t rx,
+		uint64_t t)
 {
 	const struct fabric_host *h = n->host;
 
-	return t <= limit && t - rx <= h->rx_defer_ps && h->pause_end <= rx &&
-		n->gen_host == UINT32_MAX;
+	if (rx > fab->run_limit || h->pause_end > rx || n->gen_host != UINT32_MAX)
+		return rx;
+	if (t - rx <= h->rx_defer_ps && t <= fab->run_limit)
+		return t;
+	if (!fab->run_bounded)
+		return rx;
+	return rx + RTE_MIN(h->rx_defer_ps, fab->run_limit - rx);
 }
 
 /* fab_fabric.c */

@@ -24,8 +24,8 @@ node_poll(struct fab_fabric *fab, struct fabric_node *n, uint64_t t)
 /*
  * A frame the node put on a link is due at the peer no earlier than the
  * peer's key unless the link was empty towards it (delivery times on one
- * link never go back): only then can the peer's key drop, unless the peer
- * is a host that takes it at its own next event.
+ * link never go back): only then can the peer's key drop, to the frame's
+ * arrival or, for a host that takes it later, to then.
  */
 static inline void
 wake_peers(struct fab_fabric *fab, const struct fabric_node *n)
@@ -42,8 +42,11 @@ wake_peers(struct fab_fabric *fab, const struct fabric_node *n)
 			continue;
 		peer = fab->nodes[fp->peer];
 		key = fab_heap_key(fab->heap, peer->id);
-		if (d < key && (peer->kind != FAB_NODE_HOST ||
-				!fabric_host_defers(peer, d, key, fab->run_limit)))
+		if (d >= key)
+			continue;
+		if (peer->kind == FAB_NODE_HOST)
+			d = fabric_host_rx_wake(fab, peer, d, key);
+		if (d < key)
 			fab_heap_set(fab->heap, peer->id, d);
 	}
 }
@@ -64,6 +67,7 @@ fab_fabric_run(struct fab_fabric *fab, uint64_t until_ps)
 		limit = fab->conf.max_time_ps;
 	/* A host defers arrivals only to an event of this run: none is left at its end. */
 	fab->run_limit = limit;
+	fab->run_bounded = until_ps != UINT64_MAX;
 
 	while (fab_heap_top(fab->heap, &id, &t) == 0) {
 		struct fabric_node *n = fab->nodes[fab->by_id[id]];

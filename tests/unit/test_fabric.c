@@ -288,18 +288,26 @@ build_chain(unsigned int nsw, const char *const *names, bool v6, uint64_t delay,
 	return fab;
 }
 
+/* A flow of packets of @p mtu payload bytes (0: 4096). */
 static int
-add_flow(struct fab_fabric *fab, int src, int dst, uint64_t bytes, uint64_t start,
-		uint32_t qpn, uint8_t dscp)
+add_flow_mtu(struct fab_fabric *fab, int src, int dst, uint64_t bytes, uint64_t start,
+		uint32_t qpn, uint8_t dscp, uint32_t mtu)
 {
 	struct fab_flow_conf f = {
 		.src = src, .dst = dst, .bytes = bytes, .start_ps = start,
-		.qpn = qpn, .dscp = dscp, .ecn = 2,
+		.qpn = qpn, .dscp = dscp, .ecn = 2, .mtu = mtu,
 	};
 	int id = fab_fabric_add_flow(fab, &f);
 
 	CU_ASSERT(id >= 0);
 	return id;
+}
+
+static int
+add_flow(struct fab_fabric *fab, int src, int dst, uint64_t bytes, uint64_t start,
+		uint32_t qpn, uint8_t dscp)
+{
+	return add_flow_mtu(fab, src, dst, bytes, start, qpn, dscp, 0);
 }
 
 /*
@@ -410,6 +418,7 @@ struct incast_opts {
 	bool no_rx_deferral;
 	uint16_t pause_quanta;  /* of the switch's XOFF frames; 0: its default */
 	bool one_sender;        /* h1 alone sends to h0: no congestion */
+	uint32_t mtu;           /* of the flows; 0: 4096 */
 	uint32_t nb_mbufs;
 	uint64_t seed;
 };
@@ -473,8 +482,8 @@ incast_build(struct incast *in, const struct incast_opts *o)
 		in->flow[i] = -1;
 		if (o->one_sender && i != 0)
 			continue;
-		in->flow[i] = add_flow(in->fab, in->host[i + 1], in->host[0], INCAST_BYTES,
-			(uint64_t)i * 100000, (uint32_t)(0x200 + i), o->pfc ? 26 : 0);
+		in->flow[i] = add_flow_mtu(in->fab, in->host[i + 1], in->host[0], INCAST_BYTES,
+			(uint64_t)i * 100000, (uint32_t)(0x200 + i), o->pfc ? 26 : 0, o->mtu);
 	}
 }
 
@@ -679,7 +688,8 @@ run_slices(const struct incast_opts *o, struct slice_view *v, struct fab_flow_st
 	int back, i, ret = 1;
 
 	incast_build(&in, o);
-	back = add_flow(in.fab, in.host[0], in.host[1], INCAST_BYTES, 20 * US, 0x300, 26);
+	back = add_flow_mtu(in.fab, in.host[0], in.host[1], INCAST_BYTES, 20 * US, 0x300, 26,
+		o->mtu);
 	for (n = 0; ret == 1 && n < DEFER_SLICES; n++) {
 		ret = fab_fabric_run(in.fab, (n + 1) * DEFER_SLICE_PS);
 		CU_ASSERT_FATAL(ret >= 0);
@@ -702,7 +712,7 @@ run_slices(const struct incast_opts *o, struct slice_view *v, struct fab_flow_st
 
 /*
  * A host leaves the frames that arrive shortly before its own next event in
- * its link until then (fabric_host_defers()): fewer events, nothing else
+ * its link until then (fabric_host_rx_wake()): fewer events, nothing else
  * changes. Here h1 also receives a flow from h0 while the incast has PFC
  * pause it, so the frames it takes late include data, pauses and resumes;
  * with short pauses, resumes come shortly before a pause would end. The two
@@ -710,11 +720,13 @@ run_slices(const struct incast_opts *o, struct slice_view *v, struct fab_flow_st
  * the end of a run.
  */
 static void
-check_rx_deferral(bool one_sender, uint16_t pause_quanta)
+check_rx_deferral(bool one_sender, uint16_t pause_quanta, uint32_t mtu)
 {
 	struct incast_opts o = {
 		.pfc = true, .seed = 7, .one_sender = one_sender, .pause_quanta = pause_quanta,
+		.mtu = mtu,
 	};
+	const uint64_t frames = INCAST_BYTES / (mtu != 0 ? mtu : 4096);
 	struct slice_view *v[2];
 	struct fab_flow_stats fs[2][4] = { { { 0 } } };
 	struct fab_switch_port_stats ps[2][4];
@@ -744,7 +756,7 @@ check_rx_deferral(bool one_sender, uint16_t pause_quanta)
 		CU_ASSERT_EQUAL(memcmp(&ps[0][i], &ps[1][i], sizeof(ps[0][i])), 0);
 	}
 	/* h1 took data (and PFC frames when it shared h0's port) while it sent. */
-	CU_ASSERT_EQUAL(v[0][n[0] - 1].h[1].rx_data, 256);
+	CU_ASSERT_EQUAL(v[0][n[0] - 1].h[1].rx_data, frames);
 	if (!one_sender) {
 		CU_ASSERT(v[0][n[0] - 1].h[1].pfc_rx[3] > 0);
 		CU_ASSERT(v[0][n[0] - 1].h[1].paused_ps[3] > 0);
@@ -789,13 +801,114 @@ check_rx_deferral_stops_at_run_end(void)
 	fab_fabric_free(in.fab);
 }
 
+/*
+ * A host with nothing of its own to send still takes what arrives at most
+ * rx_defer_ps late, in a run to a finite time: h0, a sink only, receives
+ * h1's 4096 frames of 256 bytes (27 ns apart on the wire) in far fewer
+ * runs than one per frame, and counts them all with their own times.
+ */
+static void
+check_rx_deferral_idle_sink(void)
+{
+	struct incast_opts o = { .pfc = true, .seed = 7, .one_sender = true, .mtu = 256 };
+	const uint64_t frames = INCAST_BYTES / 256;
+	struct fab_fabric_totals t[2];
+	struct fab_flow_stats fs[2];
+	struct incast in;
+	uint64_t until;
+	int k, ret;
+
+	for (k = 0; k < 2; k++) {
+		o.no_rx_deferral = k == 1;
+		incast_build(&in, &o);
+		ret = 1;
+		for (until = DEFER_SLICE_PS; ret == 1; until += DEFER_SLICE_PS) {
+			ret = fab_fabric_run(in.fab, until);
+			CU_ASSERT_FATAL(ret >= 0);
+		}
+		CU_ASSERT_EQUAL(fab_fabric_totals(in.fab, &t[k]), 0);
+		CU_ASSERT_EQUAL(fab_fabric_flow_stats(in.fab, in.flow[0], &fs[k]), 0);
+		fab_fabric_free(in.fab);
+		CU_ASSERT_EQUAL(t[k].host_rx, frames);
+	}
+	CU_ASSERT_TRUE(fs[0].done);
+	CU_ASSERT_EQUAL(memcmp(&fs[0], &fs[1], sizeof(fs[0])), 0);
+	/*
+	 * Without deferral h0 runs once per frame. With it, once per 450 ns
+	 * (rx_defer_ps: 17 frames) or at the end of a slice (29 frames): three
+	 * in four of those runs, at least, go.
+	 */
+	CU_ASSERT(t[1].events >= t[0].events + frames * 3 / 4);
+}
+
+/*
+ * A resume ends a pause for the deferral's sake too. h1, paused and resumed
+ * by the incast's PFC (pauses of the default 65535 quanta, 335 us at
+ * 100G), has finished sending when h0 starts 4096 frames of 256 bytes to
+ * it, well within 335 us of the last pause it got: h1 takes them late all
+ * the same, since nothing pauses it any more.
+ */
+static void
+check_rx_deferral_after_resume(void)
+{
+	struct incast_opts o = { .pfc = true, .seed = 7 };
+	const uint64_t frames = INCAST_BYTES / 256;
+	struct fab_fabric_totals t[2];
+	struct fab_flow_stats fs[2];
+	struct fab_host_stats hs[2];
+	struct incast in;
+	uint64_t until, h1_done, pfc_seen = 0, last_pause = 0;
+	int k, back, ret;
+
+	/* When h1's last frame reached h0, and that PFC paused h1 before. */
+	incast_build(&in, &o);
+	CU_ASSERT_EQUAL(fab_fabric_run(in.fab, UINT64_MAX), 0);
+	CU_ASSERT_EQUAL(fab_fabric_flow_stats(in.fab, in.flow[0], &fs[0]), 0);
+	CU_ASSERT_EQUAL(fab_fabric_host_stats(in.fab, in.host[1], &hs[0]), 0);
+	fab_fabric_free(in.fab);
+	h1_done = fs[0].last_rx_ps;
+	CU_ASSERT_FATAL(fs[0].done);
+	CU_ASSERT_FATAL(hs[0].pfc_rx[3] > 0);
+
+	for (k = 0; k < 2; k++) {
+		o.no_rx_deferral = k == 1;
+		incast_build(&in, &o);
+		back = add_flow_mtu(in.fab, in.host[0], in.host[1], INCAST_BYTES, h1_done, 0x300,
+			26, 256);
+		ret = 1;
+		for (until = DEFER_SLICE_PS; ret == 1; until += DEFER_SLICE_PS) {
+			ret = fab_fabric_run(in.fab, until);
+			CU_ASSERT_FATAL(ret >= 0);
+			CU_ASSERT_EQUAL(fab_fabric_host_stats(in.fab, in.host[1], &hs[k]), 0);
+			/* The slice's start: no later than the PFC frame that came in it. */
+			if (k == 0 && hs[k].pfc_frames != pfc_seen)
+				last_pause = until - DEFER_SLICE_PS;
+			pfc_seen = hs[k].pfc_frames;
+		}
+		CU_ASSERT_EQUAL(fab_fabric_totals(in.fab, &t[k]), 0);
+		CU_ASSERT_EQUAL(fab_fabric_flow_stats(in.fab, back, &fs[k]), 0);
+		CU_ASSERT_EQUAL(fab_fabric_host_stats(in.fab, in.host[1], &hs[k]), 0);
+		fab_fabric_free(in.fab);
+	}
+	CU_ASSERT_TRUE(fs[0].done);
+	CU_ASSERT_EQUAL(memcmp(&fs[0], &fs[1], sizeof(fs[0])), 0);
+	CU_ASSERT_EQUAL(memcmp(&hs[0], &hs[1], sizeof(hs[0])), 0);
+	/* The back flow came within a pause's length of h1's last PFC frame... */
+	CU_ASSERT(fs[0].last_rx_ps < last_pause + 335 * US);
+	/* ...and h1 took it in far fewer runs than one per frame. */
+	CU_ASSERT(t[1].events >= t[0].events + frames * 3 / 4);
+}
+
 static void
 test_rx_deferral_changes_nothing(void)
 {
 	check_rx_deferral_stops_at_run_end();
-	check_rx_deferral(true, 0);
-	check_rx_deferral(false, 0);
-	check_rx_deferral(false, 100);
+	check_rx_deferral(true, 0, 0);
+	check_rx_deferral(false, 0, 0);
+	check_rx_deferral(false, 100, 0);
+	check_rx_deferral(false, 0, 256);
+	check_rx_deferral_idle_sink();
+	check_rx_deferral_after_resume();
 }
 
 /* ------------------------------------------------------------------ */
