@@ -822,10 +822,12 @@ check_rx_deferral_idle_sink(void)
 		o.no_rx_deferral = k == 1;
 		incast_build(&in, &o);
 		ret = 1;
-		for (until = DEFER_SLICE_PS; ret == 1; until += DEFER_SLICE_PS) {
+		for (until = DEFER_SLICE_PS; ret == 1 && until <= DEFER_SLICES * DEFER_SLICE_PS;
+				until += DEFER_SLICE_PS) {
 			ret = fab_fabric_run(in.fab, until);
 			CU_ASSERT_FATAL(ret >= 0);
 		}
+		CU_ASSERT_EQUAL(ret, 0);
 		CU_ASSERT_EQUAL(fab_fabric_totals(in.fab, &t[k]), 0);
 		CU_ASSERT_EQUAL(fab_fabric_flow_stats(in.fab, in.flow[0], &fs[k]), 0);
 		fab_fabric_free(in.fab);
@@ -876,7 +878,8 @@ check_rx_deferral_after_resume(void)
 		back = add_flow_mtu(in.fab, in.host[0], in.host[1], INCAST_BYTES, h1_done, 0x300,
 			26, 256);
 		ret = 1;
-		for (until = DEFER_SLICE_PS; ret == 1; until += DEFER_SLICE_PS) {
+		for (until = DEFER_SLICE_PS; ret == 1 && until <= DEFER_SLICES * DEFER_SLICE_PS;
+				until += DEFER_SLICE_PS) {
 			ret = fab_fabric_run(in.fab, until);
 			CU_ASSERT_FATAL(ret >= 0);
 			CU_ASSERT_EQUAL(fab_fabric_host_stats(in.fab, in.host[1], &hs[k]), 0);
@@ -885,6 +888,7 @@ check_rx_deferral_after_resume(void)
 				last_pause = until - DEFER_SLICE_PS;
 			pfc_seen = hs[k].pfc_frames;
 		}
+		CU_ASSERT_EQUAL(ret, 0);
 		CU_ASSERT_EQUAL(fab_fabric_totals(in.fab, &t[k]), 0);
 		CU_ASSERT_EQUAL(fab_fabric_flow_stats(in.fab, back, &fs[k]), 0);
 		CU_ASSERT_EQUAL(fab_fabric_host_stats(in.fab, in.host[1], &hs[k]), 0);
