@@ -118,6 +118,9 @@ struct run_args {
 
 /* Virtual time per slice when the scenario samples nothing: progress and pacing granularity. */
 #define RUN_DEFAULT_SLICE_PS (UINT64_C(10) * 1000 * 1000)
+/* The output writer's chunks: 256 KB each, two per file plus spares before the loop waits. */
+#define RUN_WRITE_CHUNK (UINT32_C(256) << 10)
+#define RUN_WRITE_SPARE_CHUNKS 32
 /* Slices of a duration run without sampling. */
 #define RUN_DURATION_SLICES 200
 /* A run ending "when done" stops at this virtual time whatever happens (scenario maximum). */
@@ -211,7 +214,7 @@ progress(const struct fab_scenario *s, uint64_t now, double wall)
 /* Run slice by slice: samples, progress and pacing happen between slices. */
 static int
 run_loop(struct fab_fabric *fab, const struct fab_scenario *s, struct fab_run_series *ts,
-		bool bar, struct fab_run_info *info)
+		struct fab_run_writer *w, bool bar, struct fab_run_info *info)
 {
 	uint64_t slice, end = s->run.end_when_done ? RUN_MAX_PS : s->run.end_ps, target = 0;
 	struct fab_clock *pace = NULL;
@@ -260,6 +263,11 @@ run_loop(struct fab_fabric *fab, const struct fab_scenario *s, struct fab_run_se
 			progress(s, fab_fabric_now(fab), last_bar - t0);
 		}
 	} while (target < end && (ret == 1 || !s->run.end_when_done));
+	/* The run is done when its taps and series are on disk: the wall time includes the writer's tail. */
+	if (fab_run_writer_flush(w) < 0 && ret >= 0) {
+		fprintf(stderr, "rocefab: cannot write the pcaps or the time series\n");
+		ret = -EIO;
+	}
 	info->wall_time_s = wall_now() - t0;
 	if (bar) {
 		progress(s, fab_fabric_now(fab), info->wall_time_s);
@@ -365,6 +373,7 @@ cmd_run(const struct run_args *a)
 	struct fab_run_info info;
 	struct fab_run_series *ts = NULL;
 	struct fab_run_taps *taps = NULL;
+	struct fab_run_writer *w = NULL;
 	struct fab_fabric *fab = NULL;
 	struct fab_scenario s;
 	int rc = 1;
@@ -387,6 +396,11 @@ cmd_run(const struct run_args *a)
 		fprintf(stderr, "rocefab: %s: %s\n", a->file, fab_fabric_error(fab));
 		goto out;
 	}
+	w = fab_run_writer_create(RUN_WRITE_CHUNK, 2 * (s.run.nb_taps + 3) + RUN_WRITE_SPARE_CHUNKS);
+	if (w == NULL) {
+		fprintf(stderr, "rocefab: cannot start the output writer: %s\n", rte_strerror(rte_errno));
+		goto out;
+	}
 	snprintf(path, sizeof(path), "%s/pcaps", a->out);
 	if (s.run.nb_taps > 0 && make_dir(path) < 0)
 		goto out;
@@ -394,7 +408,7 @@ cmd_run(const struct run_args *a)
 		char pfc[4096];
 
 		snprintf(pfc, sizeof(pfc), "%s/pfc.txt", a->out);
-		taps = fab_run_taps_open(&s, fab, s.run.nb_taps > 0 ? path : NULL, pfc, err,
+		taps = fab_run_taps_open(&s, fab, w, s.run.nb_taps > 0 ? path : NULL, pfc, err,
 			sizeof(err));
 		if (taps == NULL) {
 			fprintf(stderr, "rocefab: %s\n", err);
@@ -405,13 +419,13 @@ cmd_run(const struct run_args *a)
 		snprintf(path, sizeof(path), "%s/timeseries", a->out);
 		if (make_dir(path) < 0)
 			goto out;
-		ts = fab_run_series_open(&s, path);
+		ts = fab_run_series_open(&s, w, path);
 		if (ts == NULL) {
 			fprintf(stderr, "rocefab: %s: %s\n", path, strerror(rte_errno));
 			goto out;
 		}
 	}
-	if (run_loop(fab, &s, ts, !a->quiet && isatty(STDERR_FILENO), &info) < 0)
+	if (run_loop(fab, &s, ts, w, !a->quiet && isatty(STDERR_FILENO), &info) < 0)
 		goto out;
 	if (fab_run_taps_close(taps, fab) < 0) {
 		taps = NULL;
@@ -425,6 +439,13 @@ cmd_run(const struct run_args *a)
 		goto out;
 	}
 	ts = NULL;
+	/* Before gnuplot is forked: no thread of ours runs beside a fork. */
+	if (fab_run_writer_free(w) < 0) {
+		w = NULL;
+		fprintf(stderr, "rocefab: cannot write the run's outputs\n");
+		goto out;
+	}
+	w = NULL;
 	if (write_file(a->out, "summary.json", &s, fab, &info) < 0 ||
 			write_file(a->out, "flows.csv", &s, fab, NULL) < 0 ||
 			write_file(a->out, "fct.txt", &s, fab, NULL) < 0 ||
@@ -443,6 +464,7 @@ cmd_run(const struct run_args *a)
 out:
 	fab_run_taps_close(taps, fab);
 	fab_run_series_close(ts);
+	fab_run_writer_free(w);
 	fab_fabric_free(fab);
 	fab_scenario_free(&s);
 	rte_eal_cleanup();

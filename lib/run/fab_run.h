@@ -100,18 +100,60 @@ uint64_t fab_run_percentile(const uint64_t *sorted, uint32_t n, unsigned int pct
 int fab_run_write_report(FILE *f, const struct fab_scenario *s, struct fab_fabric *fab,
 		const struct fab_run_info *info);
 
+struct fab_run_writer;
+struct fab_run_file;
+
+/**
+ * A writer of run outputs: a DPDK control thread (on the cores no lcore
+ * uses, where there are any) that writes what the fabric loop hands it, in
+ * chunks of @p chunk_size bytes, at most @p max_chunks of them in memory
+ * (the loop waits for one while the thread writes; past them only when
+ * every chunk is an open file's partial one). The loop itself then makes
+ * no system call for its taps and time series. Needs the EAL.
+ *
+ * @return the writer, or NULL with rte_errno set.
+ */
+struct fab_run_writer *fab_run_writer_create(size_t chunk_size, unsigned int max_chunks);
+
+/**
+ * Hand every open file's partial chunk to the thread and wait until all
+ * is written. @return 0, or the first file's negative errno.
+ */
+int fab_run_writer_flush(struct fab_run_writer *w);
+
+/** Close every file still open, stop the thread, free; accepts NULL. @return 0 or a negative errno. */
+int fab_run_writer_free(struct fab_run_writer *w);
+
+/** Create (or truncate) @p path, written through @p w. @return the file, or NULL with rte_errno set. */
+struct fab_run_file *fab_run_file_open(struct fab_run_writer *w, const char *path);
+
+/**
+ * Append @p n bytes: a copy into the file's chunk, no system call unless
+ * every chunk is full. An error (a write that failed, no memory) is kept
+ * and the rest of the file is dropped; fab_run_file_error() and
+ * fab_run_file_close() report it.
+ */
+void fab_run_file_write(struct fab_run_file *f, const void *data, size_t n);
+
+/** The file's first error so far (negative errno), or 0; accepts NULL. */
+int fab_run_file_error(struct fab_run_file *f);
+
+/** Write what is left, close and free; accepts NULL. @return 0 or the file's first negative errno. */
+int fab_run_file_close(struct fab_run_file *f);
+
 struct fab_run_taps;
 
 /**
  * Tap the links of @p fab (started): a pcap per link the scenario taps,
- * in @p pcap_dir as LINK.pcap (nanosecond timestamps in virtual time), and
- * every PFC frame into @p pfc_path (NULL: none) in the HPCC simulator's
- * format. Directories must exist.
+ * in @p pcap_dir as LINK.pcap (nanosecond timestamps in virtual time),
+ * written through @p w, and every PFC frame into @p pfc_path (NULL: none)
+ * in the HPCC simulator's format, written at close. Directories must exist.
  *
  * @return the taps, or NULL with rte_errno set and a message in @p err.
  */
 struct fab_run_taps *fab_run_taps_open(const struct fab_scenario *s, struct fab_fabric *fab,
-		const char *pcap_dir, const char *pfc_path, char *err, size_t errlen);
+		struct fab_run_writer *w, const char *pcap_dir, const char *pfc_path, char *err,
+		size_t errlen);
 
 /** Flush and close the taps (and clear them from the links); accepts NULL. @return 0 or -EIO. */
 int fab_run_taps_close(struct fab_run_taps *t, struct fab_fabric *fab);
@@ -122,12 +164,14 @@ uint64_t fab_run_taps_pfc_frames(const struct fab_run_taps *t);
 struct fab_run_series;
 
 /**
- * Open the time series files in @p dir: ports.csv (per switch port) and
- * queues.csv (per switch port and class).
+ * Open the time series files in @p dir, written through @p w: ports.csv
+ * (per switch port), queues.csv (per switch port and class) and, with
+ * jobs, qps.csv (per sending QP).
  *
  * @return the series, or NULL with rte_errno set.
  */
-struct fab_run_series *fab_run_series_open(const struct fab_scenario *s, const char *dir);
+struct fab_run_series *fab_run_series_open(const struct fab_scenario *s, struct fab_run_writer *w,
+		const char *dir);
 
 /** Take a sample of every switch port now; rates are over the time since the last sample. @return 0 or -EIO. */
 int fab_run_series_sample(struct fab_run_series *ts, const struct fab_scenario *s,

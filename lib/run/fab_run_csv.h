@@ -19,6 +19,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "fab_run.h"
+
 /* Names (at most 64 bytes each) and a dozen 20-digit numbers fit with room to spare. */
 #define FAB_CSV_ROW_MAX 1024
 
@@ -101,14 +103,15 @@ fab_csv_next_u64(struct fab_csv_row *r, uint64_t v)
 	fab_csv_u64(r, v);
 }
 
-/* End the row with a newline and write it: 0, -EOVERFLOW (nothing written) or -EIO. */
+/* End the row with a newline and append it to @p f: 0, -EOVERFLOW (nothing written) or the file's error. */
 static inline int
-fab_csv_end(struct fab_csv_row *r, FILE *f)
+fab_csv_end(struct fab_csv_row *r, struct fab_run_file *f)
 {
 	fab_csv_char(r, '\n');
 	if (r->overflow)
 		return -EOVERFLOW;
-	return fwrite(r->buf, 1, r->len, f) == r->len ? 0 : -EIO;
+	fab_run_file_write(f, r->buf, r->len);
+	return fab_run_file_error(f);
 }
 
 #endif /* FAB_RUN_CSV_H */

@@ -24,9 +24,10 @@ struct qp_prev {
 };
 
 struct fab_run_series {
-	FILE *ports;
-	FILE *queues;
-	FILE *qps;                       /* jobs only */
+	struct fab_run_writer *w;
+	struct fab_run_file *ports;
+	struct fab_run_file *queues;
+	struct fab_run_file *qps;        /* jobs only */
 	char qps_path[4096];
 	uint32_t nb_qp_prev;
 	struct qp_prev *qp_prev;         /* per (host, QP), in generator order */
@@ -37,8 +38,14 @@ struct fab_run_series {
 	struct fab_csv_row row;
 };
 
+static void
+put_line(struct fab_run_file *f, const char *line)
+{
+	fab_run_file_write(f, line, strlen(line));
+}
+
 struct fab_run_series *
-fab_run_series_open(const struct fab_scenario *s, const char *dir)
+fab_run_series_open(const struct fab_scenario *s, struct fab_run_writer *w, const char *dir)
 {
 	struct fab_run_series *ts = calloc(1, sizeof(*ts));
 	char path[4096];
@@ -48,22 +55,25 @@ fab_run_series_open(const struct fab_scenario *s, const char *dir)
 		rte_errno = ENOMEM;
 		return NULL;
 	}
+	ts->w = w;
 	for (i = 0; i < s->nb_switches; i++)
 		ts->nb_ports += s->switches[i].conf.nb_ports;
 	ts->prev = calloc(ts->nb_ports + 1, sizeof(*ts->prev));
 	snprintf(path, sizeof(path), "%s/ports.csv", dir);
-	ts->ports = fopen(path, "w");
+	ts->ports = fab_run_file_open(w, path);
 	snprintf(path, sizeof(path), "%s/queues.csv", dir);
-	ts->queues = fopen(path, "w");
+	ts->queues = ts->ports != NULL ? fab_run_file_open(w, path) : NULL;
 	if (ts->prev == NULL || ts->ports == NULL || ts->queues == NULL) {
-		rte_errno = ts->prev == NULL ? ENOMEM : errno;
+		int e = ts->prev == NULL ? ENOMEM : rte_errno;
+
 		fab_run_series_close(ts);
+		rte_errno = e;
 		return NULL;
 	}
 	if (s->nb_jobs != 0)
 		snprintf(ts->qps_path, sizeof(ts->qps_path), "%s/qps.csv", dir);
-	fprintf(ts->ports, "time_ns,switch,port,tx_bytes,tx_gbps,tx_pkts,ecn_marked,drops,pfc_tx\n");
-	fprintf(ts->queues, "time_ns,switch,port,class,queue_bytes,paused_ns,pfc_tx\n");
+	put_line(ts->ports, "time_ns,switch,port,tx_bytes,tx_gbps,tx_pkts,ecn_marked,drops,pfc_tx\n");
+	put_line(ts->queues, "time_ns,switch,port,class,queue_bytes,paused_ns,pfc_tx\n");
 	return ts;
 }
 
@@ -110,12 +120,12 @@ sample_qps(struct fab_run_series *ts, const struct fab_scenario *s, struct fab_f
 	for (h = 0; h < fab_gen_nb_hosts(gen); h++)
 		total += fab_gen_host_nb_qps(gen, h);
 	if (ts->qps == NULL) {
-		ts->qps = fopen(ts->qps_path, "w");
+		ts->qps = fab_run_file_open(ts->w, ts->qps_path);
 		ts->qp_prev = calloc(total + 1, sizeof(*ts->qp_prev));
 		if (ts->qps == NULL || ts->qp_prev == NULL)
 			return -EIO;
 		ts->nb_qp_prev = total;
-		fprintf(ts->qps, "time_ns,job,src,dst,channel,qpn,rate_gbps,tx_gbps,retx_pkts,cnps\n");
+		put_line(ts->qps, "time_ns,job,src,dst,channel,qpn,rate_gbps,tx_gbps,retx_pkts,cnps\n");
 	}
 	for (h = 0; h < fab_gen_nb_hosts(gen); h++) {
 		for (q = 0; q < fab_gen_host_nb_qps(gen, h) && k < ts->nb_qp_prev; q++, k++) {
@@ -148,7 +158,7 @@ sample_qps(struct fab_run_series *ts, const struct fab_scenario *s, struct fab_f
 			*pr = (struct qp_prev){ in.tx_data_bytes, in.retx_pkts, in.cnp_rx };
 		}
 	}
-	return ferror(ts->qps) ? -EIO : 0;
+	return fab_run_file_error(ts->qps) != 0 ? -EIO : 0;
 }
 
 int
@@ -209,7 +219,7 @@ fab_run_series_sample(struct fab_run_series *ts, const struct fab_scenario *s,
 	if (sample_qps(ts, s, fab, now, dt) < 0)
 		ts->error = -EIO;
 	ts->prev_ps = now;
-	if (ferror(ts->ports) || ferror(ts->queues))
+	if (fab_run_file_error(ts->ports) != 0 || fab_run_file_error(ts->queues) != 0)
 		ts->error = -EIO;
 	return ts->error;
 }
@@ -222,11 +232,11 @@ fab_run_series_close(struct fab_run_series *ts)
 	if (ts == NULL)
 		return 0;
 	ret = ts->error;
-	if (ts->ports != NULL && fclose(ts->ports) != 0)
+	if (fab_run_file_close(ts->ports) != 0)
 		ret = -EIO;
-	if (ts->queues != NULL && fclose(ts->queues) != 0)
+	if (fab_run_file_close(ts->queues) != 0)
 		ret = -EIO;
-	if (ts->qps != NULL && fclose(ts->qps) != 0)
+	if (fab_run_file_close(ts->qps) != 0)
 		ret = -EIO;
 	free(ts->qp_prev);
 	free(ts->prev);

@@ -34,7 +34,7 @@ struct pfc_event {
 struct run_tap {
 	struct fab_run_taps *taps;
 	const struct fab_scn_link *link;
-	FILE *pcap;              /* NULL: not tapped for a pcap */
+	struct fab_run_file *pcap; /* NULL: not tapped for a pcap */
 };
 
 struct fab_run_taps {
@@ -48,30 +48,44 @@ struct fab_run_taps {
 	int error;
 };
 
-static int
-pcap_header(FILE *f)
+static void
+pcap_header(struct fab_run_file *f)
 {
 	uint32_t h32[5] = { PCAP_MAGIC_NS, 0, 0, PCAP_SNAPLEN, PCAP_LINKTYPE_ETHERNET };
 	uint16_t ver[2] = { 2, 4 };
 
 	/* magic, version 2.4, thiszone, sigfigs, snaplen, linktype: host byte order. */
-	if (fwrite(&h32[0], 4, 1, f) != 1 || fwrite(ver, 2, 2, f) != 2 ||
-			fwrite(&h32[1], 4, 4, f) != 4)
-		return -EIO;
-	return 0;
+	fab_run_file_write(f, &h32[0], 4);
+	fab_run_file_write(f, ver, sizeof(ver));
+	fab_run_file_write(f, &h32[1], 16);
 }
 
+/* The record header, then the frame segment by segment: no copy besides the writer's. */
 static void
-pcap_record(struct fab_run_taps *t, FILE *f, uint64_t ps, const struct rte_mbuf *m)
+pcap_record(struct fab_run_file *f, uint64_t ps, const struct rte_mbuf *m)
 {
-	uint8_t buf[PCAP_SNAPLEN];
-	uint32_t len = rte_pktmbuf_pkt_len(m), cap = RTE_MIN(len, PCAP_SNAPLEN);
+	uint32_t len = rte_pktmbuf_pkt_len(m), cap = RTE_MIN(len, PCAP_SNAPLEN), left = cap;
 	uint64_t ns = ps / 1000u;
 	uint32_t rec[4] = { (uint32_t)(ns / 1000000000u), (uint32_t)(ns % 1000000000u), cap, len };
-	const void *data = rte_pktmbuf_read(m, 0, cap, buf);
 
-	if (data == NULL || fwrite(rec, 4, 4, f) != 4 || fwrite(data, 1, cap, f) != cap)
-		t->error = -EIO;
+	fab_run_file_write(f, rec, sizeof(rec));
+	for (; m != NULL && left > 0; m = m->next) {
+		uint32_t k = RTE_MIN((uint32_t)rte_pktmbuf_data_len(m), left);
+
+		fab_run_file_write(f, rte_pktmbuf_mtod(m, const void *), k);
+		left -= k;
+	}
+	if (left > 0) {
+		/* A chain shorter than its pkt_len: keep the record's length honest. */
+		static const uint8_t zero[64];
+
+		while (left > 0) {
+			uint32_t k = RTE_MIN(left, (uint32_t)sizeof(zero));
+
+			fab_run_file_write(f, zero, k);
+			left -= k;
+		}
+	}
 }
 
 static void
@@ -133,7 +147,7 @@ run_tap_fn(void *arg, unsigned int dir, uint64_t tx_done_ps, const struct rte_mb
 	struct run_tap *rt = arg;
 
 	if (rt->pcap != NULL)
-		pcap_record(rt->taps, rt->pcap, tx_done_ps, m);
+		pcap_record(rt->pcap, tx_done_ps, m);
 	if (rt->taps->pfc != NULL)
 		pfc_record(rt->taps, rt->link, dir, tx_done_ps, m);
 }
@@ -155,8 +169,8 @@ cmp_event(const void *a, const void *b)
 }
 
 struct fab_run_taps *
-fab_run_taps_open(const struct fab_scenario *s, struct fab_fabric *fab, const char *pcap_dir,
-		const char *pfc_path, char *err, size_t errlen)
+fab_run_taps_open(const struct fab_scenario *s, struct fab_fabric *fab, struct fab_run_writer *w,
+		const char *pcap_dir, const char *pfc_path, char *err, size_t errlen)
 {
 	struct fab_run_taps *t = calloc(1, sizeof(*t));
 	char path[4096];
@@ -189,11 +203,12 @@ fab_run_taps_open(const struct fab_scenario *s, struct fab_fabric *fab, const ch
 		}
 		if (s->links[i].tap && pcap_dir != NULL) {
 			snprintf(path, sizeof(path), "%s/%s.pcap", pcap_dir, s->links[i].name);
-			rt->pcap = fopen(path, "wb");
-			if (rt->pcap == NULL || pcap_header(rt->pcap) < 0) {
-				snprintf(err, errlen, "%s: %s", path, strerror(errno));
+			rt->pcap = fab_run_file_open(w, path);
+			if (rt->pcap == NULL) {
+				snprintf(err, errlen, "%s: %s", path, strerror(rte_errno));
 				goto fail_set;
 			}
+			pcap_header(rt->pcap);
 		}
 		if (rt->pcap != NULL || t->pfc != NULL) {
 			fab_link_set_tap(l, run_tap_fn, rt);
@@ -228,7 +243,7 @@ fab_run_taps_close(struct fab_run_taps *t, struct fab_fabric *fab)
 
 		if (l != NULL)
 			fab_link_set_tap(l, NULL, NULL);
-		if (t->tap[i].pcap != NULL && fclose(t->tap[i].pcap) != 0)
+		if (t->tap[i].pcap != NULL && fab_run_file_close(t->tap[i].pcap) != 0)
 			ret = -EIO;
 	}
 	if (t->pfc != NULL) {

@@ -12,6 +12,8 @@
 
 #include <inttypes.h>
 
+#include <rte_errno.h>
+
 #include "fab_test.h"
 #include "fab_run.h"
 #include "fab_run_csv.h"
@@ -119,6 +121,7 @@ test_build_run_write(void)
 	struct fab_run_opts opts = { 0 };
 	struct fab_run_info info = { .seed = 3, .wall_time_s = 0.5 };
 	struct fab_run_taps *taps;
+	struct fab_run_writer *w;
 	struct fab_fabric_totals t;
 	struct fab_fabric *fab;
 	struct fab_scenario s;
@@ -137,10 +140,13 @@ test_build_run_write(void)
 	CU_ASSERT_EQUAL(fab_fabric_nb_links(fab), 2);
 	CU_ASSERT_EQUAL(fab_fabric_nb_flows(fab), 1);
 	CU_ASSERT_FATAL(fab_fabric_start(fab) == 0);
-	taps = fab_run_taps_open(&s, fab, dir, NULL, err, sizeof(err));
+	w = fab_run_writer_create(4096, 2);
+	CU_ASSERT_FATAL(w != NULL);
+	taps = fab_run_taps_open(&s, fab, w, dir, NULL, err, sizeof(err));
 	CU_ASSERT_FATAL(taps != NULL);
 	CU_ASSERT_EQUAL(fab_fabric_run(fab, UINT64_MAX), 0);
 	CU_ASSERT_EQUAL(fab_run_taps_close(taps, fab), 0);
+	CU_ASSERT_EQUAL(fab_run_writer_free(w), 0);
 	CU_ASSERT_EQUAL(fab_fabric_totals(fab, &t), 0);
 	CU_ASSERT_EQUAL(t.host_tx, 64);
 	CU_ASSERT_EQUAL(t.host_rx, 64);
@@ -202,6 +208,26 @@ test_free_null(void)
 	CU_ASSERT_EQUAL(fab_run_taps_pfc_frames(NULL), 0);
 }
 
+/* A whole file back, NUL-terminated; *n its size. */
+static char *
+read_back(const char *path, size_t *n)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = NULL;
+	long len;
+
+	*n = 0;
+	if (f == NULL)
+		return NULL;
+	if (fseek(f, 0, SEEK_END) == 0 && (len = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0) {
+		buf = calloc(1, (size_t)len + 1);
+		if (buf != NULL && fread(buf, 1, (size_t)len, f) == (size_t)len)
+			*n = (size_t)len;
+	}
+	fclose(f);
+	return buf;
+}
+
 /* The time series' rows: the text fprintf() gives for the same fields, or nothing at all. */
 static void
 test_csv_row_equals_printf(void)
@@ -209,15 +235,25 @@ test_csv_row_equals_printf(void)
 	static const uint64_t edge[] = { 0, 1, 9, 10, 99, 999, 1000, 1001, 9999, 10000,
 		123456789, UINT32_MAX, (uint64_t)UINT32_MAX + 1, UINT64_MAX / 10, UINT64_MAX - 1,
 		UINT64_MAX };
-	struct fab_csv_row r;
-	char want[FAB_CSV_ROW_MAX + 64], got[FAB_CSV_ROW_MAX + 64], big[FAB_CSV_ROW_MAX];
+	char dir[] = "/tmp/fab-csv-test-XXXXXX", path[512], big[FAB_CSV_ROW_MAX], *got;
+	size_t cap = 4000 * 128 + 2 * FAB_CSV_ROW_MAX, len = 0, n;
+	char *want = malloc(cap);
 	uint64_t x = 0x9e3779b97f4a7c15ull;
+	struct fab_run_writer *w;
+	struct fab_run_file *f;
+	struct fab_csv_row r;
 	unsigned int i;
-	FILE *f;
 
+	CU_ASSERT_FATAL(want != NULL);
+	CU_ASSERT_FATAL(mkdtemp(dir) != NULL);
+	snprintf(path, sizeof(path), "%s/rows.csv", dir);
+	/* Small chunks: rows cross them. */
+	w = fab_run_writer_create(1000, 3);
+	CU_ASSERT_FATAL(w != NULL);
+	f = fab_run_file_open(w, path);
+	CU_ASSERT_FATAL(f != NULL);
 	for (i = 0; i < 4000; i++) {
 		uint64_t a, b;
-		size_t n;
 
 		if (i < RTE_DIM(edge) * RTE_DIM(edge)) {
 			a = edge[i / RTE_DIM(edge)];
@@ -230,10 +266,8 @@ test_csv_row_equals_printf(void)
 			a = x >> (x & 63);
 			b = x >> ((x >> 6) & 63);
 		}
-		snprintf(want, sizeof(want), "%" PRIu64 ",leaf1,h1_1:eth0,%" PRIu64 ".%03" PRIu64
-			",%" PRIu64 "\n", a, b / 1000u, b % 1000u, a ^ b);
-		f = fmemopen(got, sizeof(got), "w");
-		CU_ASSERT_FATAL(f != NULL);
+		len += (size_t)snprintf(want + len, cap - len, "%" PRIu64 ",leaf1,h1_1:eth0,%" PRIu64
+			".%03" PRIu64 ",%" PRIu64 "\n", a, b / 1000u, b % 1000u, a ^ b);
 		fab_csv_begin(&r);
 		fab_csv_u64(&r, a);
 		fab_csv_char(&r, ',');
@@ -243,31 +277,129 @@ test_csv_row_equals_printf(void)
 		fab_csv_milli(&r, b);
 		fab_csv_next_u64(&r, a ^ b);
 		CU_ASSERT_EQUAL(fab_csv_end(&r, f), 0);
-		n = (size_t)ftell(f);
-		fclose(f);
-		CU_ASSERT_EQUAL(n, strlen(want));
-		CU_ASSERT_EQUAL(memcmp(got, want, n), 0);
 	}
 
 	/* A row that does not fit is refused whole, never written cut short. */
 	memset(big, 'x', sizeof(big) - 1);
 	big[sizeof(big) - 1] = '\0';
-	f = fmemopen(got, sizeof(got), "w");
-	CU_ASSERT_FATAL(f != NULL);
 	fab_csv_begin(&r);
 	fab_csv_str(&r, "12,");
 	fab_csv_str(&r, big);
 	CU_ASSERT_EQUAL(fab_csv_end(&r, f), -EOVERFLOW);
-	CU_ASSERT_EQUAL(ftell(f), 0);
-	fclose(f);
 	/* Exactly full, newline included, still goes out. */
-	f = fmemopen(got, sizeof(got), "w");
-	CU_ASSERT_FATAL(f != NULL);
 	fab_csv_begin(&r);
 	fab_csv_str(&r, big);
 	CU_ASSERT_EQUAL(fab_csv_end(&r, f), 0);
-	CU_ASSERT_EQUAL(ftell(f), (long)FAB_CSV_ROW_MAX);
-	fclose(f);
+	len += (size_t)snprintf(want + len, cap - len, "%s\n", big);
+	CU_ASSERT_EQUAL(fab_run_file_close(f), 0);
+	CU_ASSERT_EQUAL(fab_run_writer_free(w), 0);
+
+	got = read_back(path, &n);
+	CU_ASSERT_FATAL(got != NULL);
+	CU_ASSERT_EQUAL(n, len);
+	CU_ASSERT(n == len && memcmp(got, want, len) == 0);
+	free(got);
+	free(want);
+	unlink(path);
+	rmdir(dir);
+}
+
+/* Byte i of stream k: a pattern with no period near a chunk's size. */
+static uint8_t
+stream_byte(unsigned int k, size_t i)
+{
+	return (uint8_t)((i * 2654435761u) >> (13 + k) ^ (i / 251u) ^ k);
+}
+
+/*
+ * The writer: files interleaved in chunks smaller than the writes, with two
+ * chunks for three files so the loop waits for the thread, come out whole
+ * and in order; a flush puts everything written so far on disk; freeing the
+ * writer closes what is still open.
+ */
+static void
+test_writer_order_flush_free(void)
+{
+	char dir[] = "/tmp/fab-writer-test-XXXXXX", path[3][512];
+	struct fab_run_file *f[3];
+	struct fab_run_writer *w;
+	size_t off[3] = { 0, 0, 0 }, total = 300000, n;
+	uint32_t x = 12345;
+	unsigned int k;
+	uint8_t buf[1500];
+	struct stat st;
+
+	CU_ASSERT_FATAL(mkdtemp(dir) != NULL);
+	w = fab_run_writer_create(777, 2);
+	CU_ASSERT_FATAL(w != NULL);
+	for (k = 0; k < 3; k++) {
+		snprintf(path[k], sizeof(path[k]), "%s/f%u", dir, k);
+		f[k] = fab_run_file_open(w, path[k]);
+		CU_ASSERT_FATAL(f[k] != NULL);
+	}
+	while (off[0] < total || off[1] < total || off[2] < total) {
+		size_t i, len;
+
+		x = x * 1103515245u + 12345u;
+		k = (x >> 16) % 3;
+		len = RTE_MIN((size_t)((x >> 4) % sizeof(buf)) + 1, total - off[k]);
+		for (i = 0; i < len; i++)
+			buf[i] = stream_byte(k, off[k] + i);
+		fab_run_file_write(f[k], buf, len);
+		off[k] += len;
+		if (off[0] == total / 2 && k == 0) {
+			CU_ASSERT_EQUAL(fab_run_writer_flush(w), 0);
+			CU_ASSERT(stat(path[0], &st) == 0 && (size_t)st.st_size == total / 2);
+		}
+	}
+	CU_ASSERT_EQUAL(fab_run_writer_flush(w), 0);
+	for (k = 0; k < 3; k++)
+		CU_ASSERT(stat(path[k], &st) == 0 && (size_t)st.st_size == total);
+	CU_ASSERT_EQUAL(fab_run_file_close(f[1]), 0);
+	/* f[0] and f[2] are closed by the writer's free. */
+	CU_ASSERT_EQUAL(fab_run_writer_free(w), 0);
+	for (k = 0; k < 3; k++) {
+		char *got = read_back(path[k], &n);
+		size_t i, bad = 0;
+
+		CU_ASSERT_FATAL(got != NULL);
+		CU_ASSERT_EQUAL(n, total);
+		for (i = 0; i < n; i++)
+			bad += (uint8_t)got[i] != stream_byte(k, i);
+		CU_ASSERT_EQUAL(bad, 0);
+		free(got);
+		unlink(path[k]);
+	}
+	rmdir(dir);
+}
+
+/* A file that cannot be written says so: at flush, at close, never silently. */
+static void
+test_writer_errors(void)
+{
+	static uint8_t block[64 << 10];
+	struct fab_run_writer *w = fab_run_writer_create(16 << 10, 4);
+	struct fab_run_file *f;
+	unsigned int i;
+
+	CU_ASSERT_FATAL(w != NULL);
+	CU_ASSERT_PTR_NULL(fab_run_file_open(w, "/nonexistent-dir/x.pcap"));
+	CU_ASSERT_EQUAL(rte_errno, ENOENT);
+	CU_ASSERT_PTR_NULL(fab_run_file_open(NULL, "/tmp/x"));
+	CU_ASSERT_PTR_NULL(fab_run_writer_create(0, 4));
+	CU_ASSERT_PTR_NULL(fab_run_writer_create(4096, 1));
+	f = fab_run_file_open(w, "/dev/full");
+	CU_ASSERT_FATAL(f != NULL);
+	for (i = 0; i < 16; i++)
+		fab_run_file_write(f, block, sizeof(block));
+	CU_ASSERT_EQUAL(fab_run_writer_flush(w), -ENOSPC);
+	CU_ASSERT_EQUAL(fab_run_file_error(f), -ENOSPC);
+	CU_ASSERT_EQUAL(fab_run_file_close(f), -ENOSPC);
+	CU_ASSERT_EQUAL(fab_run_file_error(NULL), 0);
+	CU_ASSERT_EQUAL(fab_run_file_close(NULL), 0);
+	CU_ASSERT_EQUAL(fab_run_writer_free(w), 0);
+	CU_ASSERT_EQUAL(fab_run_writer_free(NULL), 0);
+	CU_ASSERT_EQUAL(fab_run_writer_flush(NULL), 0);
 }
 
 int
@@ -282,5 +414,7 @@ fab_suite_run(void)
 	FAB_ADD_TEST(s, test_build_run_write);
 	FAB_ADD_TEST(s, test_free_null);
 	FAB_ADD_TEST(s, test_csv_row_equals_printf);
+	FAB_ADD_TEST(s, test_writer_order_flush_free);
+	FAB_ADD_TEST(s, test_writer_errors);
 	return 0;
 }
