@@ -253,6 +253,16 @@ void fab_qp_pattern_fill(uint32_t qpn, uint32_t psn, void *buf, uint32_t len);
 /** True when @p buf holds the pattern of (@p qpn, @p psn) for @p len bytes. */
 bool fab_qp_pattern_check(uint32_t qpn, uint32_t psn, const void *buf, uint32_t len);
 
+/**
+ * Narrow the vector paths of the pattern's fill and check to @p max_bits
+ * (128: scalar, 256: AVX2, 512: AVX-512; 0: only the EAL's SIMD width and
+ * the CPU decide, the default), as rte_net_crc_set_alg() picks DPDK's CRC
+ * path; for tests and benchmarks that compare the paths. Not thread-safe.
+ *
+ * @return the width the paths now use: 512, 256, or 0 (scalar).
+ */
+unsigned int fab_qp_pattern_set_max_simd(unsigned int max_bits);
+
 /** PSN @p a minus PSN @p b in 24-bit serial arithmetic (-2^23 .. 2^23-1). */
 static inline int32_t
 fab_psn_diff(uint32_t a, uint32_t b)

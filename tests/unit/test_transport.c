@@ -521,10 +521,52 @@ pattern_fill_matches_ref(void)
 	CU_ASSERT_FALSE(fab_qp_pattern_check(QPN_B, 0xabcdef, a, 77));
 }
 
+/*
+ * Every path (scalar, AVX2, AVX-512, as far as the CPU has them) fills the
+ * reference's bytes and checks them, at every length across the vector
+ * widths and at the MTUs, and refuses one flipped bit at any position:
+ * the first word, inside a vector, the last whole vector, the words
+ * after it, the cut last word.
+ */
+static void
+pattern_paths_match_ref(void)
+{
+	static const unsigned int widths[] = { 128, 256, 512 };
+	static const uint32_t big[] = { 1024, 4095, 4096, 4100 };
+	static uint8_t a[4100], b[4100];
+	unsigned int wi, used;
+	uint32_t len, k, pos;
+
+	for (wi = 0; wi < RTE_DIM(widths); wi++) {
+		used = fab_qp_pattern_set_max_simd(widths[wi]);
+		CU_ASSERT(used <= widths[wi]);
+		for (k = 0; k < 200 + RTE_DIM(big); k++) {
+			len = k < 200 ? k : big[k - 200];
+			fab_qp_pattern_fill(QPN_A, 0x123456 + k, a, len);
+			ref_pattern(QPN_A, 0x123456 + k, b, len);
+			CU_ASSERT_EQUAL(memcmp(a, b, len), 0);
+			CU_ASSERT_TRUE(fab_qp_pattern_check(QPN_A, 0x123456 + k, a, len));
+			if (len == 0)
+				continue;
+			CU_ASSERT_FALSE(fab_qp_pattern_check(QPN_A, 0x123457 + k, a, len) &&
+				len >= 8);
+			for (pos = 0; pos < len; pos += (len < 200 ? 1 : 61)) {
+				a[pos] ^= 0x80;
+				CU_ASSERT_FALSE(fab_qp_pattern_check(QPN_A, 0x123456 + k, a, len));
+				a[pos] ^= 0x80;
+			}
+			a[len - 1] ^= 1;
+			CU_ASSERT_FALSE(fab_qp_pattern_check(QPN_A, 0x123456 + k, a, len));
+		}
+	}
+	fab_qp_pattern_set_max_simd(0);
+}
+
 static void
 test_pattern(void)
 {
 	pattern_fill_matches_ref();
+	pattern_paths_match_ref();
 }
 
 /* Check one frame A built: headers, RETH, ICRC both ways, payload. */
