@@ -242,10 +242,15 @@ run_loop(struct fab_fabric *fab, const struct fab_scenario *s, struct fab_run_se
 			fprintf(stderr, "rocefab: %s\n", fab_fabric_error(fab));
 			break;
 		}
-		if (ts != NULL && fab_run_series_sample(ts, s, fab) < 0) {
-			fprintf(stderr, "rocefab: cannot write the time series\n");
-			ret = -EIO;
-			break;
+		if (ts != NULL) {
+			int e = fab_run_series_sample(ts, s, fab);
+
+			if (e < 0) {
+				fprintf(stderr, "rocefab: cannot write the time series: %s\n",
+					strerror(-e));
+				ret = e;
+				break;
+			}
 		}
 		if (pace != NULL) {
 			uint64_t wait = 0;
@@ -264,9 +269,14 @@ run_loop(struct fab_fabric *fab, const struct fab_scenario *s, struct fab_run_se
 		}
 	} while (target < end && (ret == 1 || !s->run.end_when_done));
 	/* The run is done when its taps and series are on disk: the wall time includes the writer's tail. */
-	if (fab_run_writer_flush(w) < 0 && ret >= 0) {
-		fprintf(stderr, "rocefab: cannot write the pcaps or the time series\n");
-		ret = -EIO;
+	if (ret >= 0) {
+		int e = fab_run_writer_flush(w);
+
+		if (e < 0) {
+			fprintf(stderr, "rocefab: cannot write the pcaps or the time series: %s\n",
+				strerror(-e));
+			ret = e;
+		}
 	}
 	info->wall_time_s = wall_now() - t0;
 	if (bar) {
@@ -427,16 +437,23 @@ cmd_run(const struct run_args *a)
 	}
 	if (run_loop(fab, &s, ts, w, !a->quiet && isatty(STDERR_FILENO), &info) < 0)
 		goto out;
-	if (fab_run_taps_close(taps, fab) < 0) {
+	{
+		int e = fab_run_taps_close(taps, fab);
+
 		taps = NULL;
-		fprintf(stderr, "rocefab: cannot write the pcaps or pfc.txt\n");
-		goto out;
+		if (e < 0) {
+			fprintf(stderr, "rocefab: cannot write the pcaps or pfc.txt: %s\n", strerror(-e));
+			goto out;
+		}
 	}
-	taps = NULL;
-	if (fab_run_series_close(ts) < 0) {
+	{
+		int e = fab_run_series_close(ts);
+
 		ts = NULL;
-		fprintf(stderr, "rocefab: cannot write the time series\n");
-		goto out;
+		if (e < 0) {
+			fprintf(stderr, "rocefab: cannot write the time series: %s\n", strerror(-e));
+			goto out;
+		}
 	}
 	ts = NULL;
 	/* Before gnuplot is forked: no thread of ours runs beside a fork. */

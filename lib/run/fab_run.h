@@ -155,7 +155,7 @@ struct fab_run_taps *fab_run_taps_open(const struct fab_scenario *s, struct fab_
 		struct fab_run_writer *w, const char *pcap_dir, const char *pfc_path, char *err,
 		size_t errlen);
 
-/** Flush and close the taps (and clear them from the links); accepts NULL. @return 0 or -EIO. */
+/** Flush and close the taps (and clear them from the links); accepts NULL. @return 0, or the first error (a negative errno). */
 int fab_run_taps_close(struct fab_run_taps *t, struct fab_fabric *fab);
 
 /** PFC frames the taps saw (sent by switches and hosts). */
@@ -173,11 +173,15 @@ struct fab_run_series;
 struct fab_run_series *fab_run_series_open(const struct fab_scenario *s, struct fab_run_writer *w,
 		const char *dir);
 
-/** Take a sample of every switch port now; rates are over the time since the last sample. @return 0 or -EIO. */
+/**
+ * Take a sample of every switch port now; rates are over the time since
+ * the last sample. @return 0, or the first error so far (a negative errno:
+ * -ENOSPC for a full disk).
+ */
 int fab_run_series_sample(struct fab_run_series *ts, const struct fab_scenario *s,
 		struct fab_fabric *fab);
 
-/** Close the files; accepts NULL. @return 0 or -EIO. */
+/** Close the files; accepts NULL. @return 0, or the first error (a negative errno). */
 int fab_run_series_close(struct fab_run_series *ts);
 
 /**

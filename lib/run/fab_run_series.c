@@ -77,6 +77,14 @@ fab_run_series_open(const struct fab_scenario *s, struct fab_run_writer *w, cons
 	return ts;
 }
 
+/* Remember the first error (a negative errno): it names the cause. */
+static void
+keep_error(struct fab_run_series *ts, int err)
+{
+	if (err < 0 && ts->error == 0)
+		ts->error = err;
+}
+
 static uint64_t
 sum8(const uint64_t *v)
 {
@@ -123,7 +131,7 @@ sample_qps(struct fab_run_series *ts, const struct fab_scenario *s, struct fab_f
 		ts->qps = fab_run_file_open(ts->w, ts->qps_path);
 		ts->qp_prev = calloc(total + 1, sizeof(*ts->qp_prev));
 		if (ts->qps == NULL || ts->qp_prev == NULL)
-			return -EIO;
+			return ts->qps == NULL ? -rte_errno : -ENOMEM;
 		ts->nb_qp_prev = total;
 		put_line(ts->qps, "time_ns,job,src,dst,channel,qpn,rate_gbps,tx_gbps,retx_pkts,cnps\n");
 	}
@@ -158,7 +166,7 @@ sample_qps(struct fab_run_series *ts, const struct fab_scenario *s, struct fab_f
 			*pr = (struct qp_prev){ in.tx_data_bytes, in.retx_pkts, in.cnp_rx };
 		}
 	}
-	return fab_run_file_error(ts->qps) != 0 ? -EIO : 0;
+	return fab_run_file_error(ts->qps);
 }
 
 int
@@ -198,8 +206,7 @@ fab_run_series_sample(struct fab_run_series *ts, const struct fab_scenario *s,
 			fab_csv_next_u64(r, st.ecn_marked - pr->ecn_marked);
 			fab_csv_next_u64(r, st.drops - pr->drops);
 			fab_csv_next_u64(r, sum8(st.pfc_tx) - sum8(pr->pfc_tx));
-			if (fab_csv_end(r, ts->ports) < 0)
-				ts->error = -EIO;
+			keep_error(ts, fab_csv_end(r, ts->ports));
 			for (c = 0; c < FAB_NUM_PRIO; c++) {
 				/* Only classes that ever held a frame or were paused: the rest is zeros. */
 				if (st.max_queue_bytes[c] == 0 && st.paused_ps[c] == 0 &&
@@ -210,17 +217,23 @@ fab_run_series_sample(struct fab_run_series *ts, const struct fab_scenario *s,
 				fab_csv_next_u64(r, st.queue_bytes[c]);
 				fab_csv_next_u64(r, (st.paused_ps[c] - pr->paused_ps[c]) / 1000u);
 				fab_csv_next_u64(r, st.pfc_tx[c] - pr->pfc_tx[c]);
-				if (fab_csv_end(r, ts->queues) < 0)
-					ts->error = -EIO;
+				keep_error(ts, fab_csv_end(r, ts->queues));
 			}
 			*pr = st;
 		}
 	}
-	if (sample_qps(ts, s, fab, now, dt) < 0)
-		ts->error = -EIO;
+	if (ts->error == 0) {
+		int e = sample_qps(ts, s, fab, now, dt);
+
+		if (e < 0)
+			ts->error = e;
+	}
 	ts->prev_ps = now;
-	if (fab_run_file_error(ts->ports) != 0 || fab_run_file_error(ts->queues) != 0)
-		ts->error = -EIO;
+	/* The writer's error names the cause (ENOSPC, EDQUOT, ...): keep it. */
+	if (ts->error == 0)
+		ts->error = fab_run_file_error(ts->ports);
+	if (ts->error == 0)
+		ts->error = fab_run_file_error(ts->queues);
 	return ts->error;
 }
 
@@ -231,13 +244,10 @@ fab_run_series_close(struct fab_run_series *ts)
 
 	if (ts == NULL)
 		return 0;
+	keep_error(ts, fab_run_file_close(ts->ports));
+	keep_error(ts, fab_run_file_close(ts->queues));
+	keep_error(ts, fab_run_file_close(ts->qps));
 	ret = ts->error;
-	if (fab_run_file_close(ts->ports) != 0)
-		ret = -EIO;
-	if (fab_run_file_close(ts->queues) != 0)
-		ret = -EIO;
-	if (fab_run_file_close(ts->qps) != 0)
-		ret = -EIO;
 	free(ts->qp_prev);
 	free(ts->prev);
 	free(ts);

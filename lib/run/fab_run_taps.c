@@ -243,8 +243,12 @@ fab_run_taps_close(struct fab_run_taps *t, struct fab_fabric *fab)
 
 		if (l != NULL)
 			fab_link_set_tap(l, NULL, NULL);
-		if (t->tap[i].pcap != NULL && fab_run_file_close(t->tap[i].pcap) != 0)
-			ret = -EIO;
+		if (t->tap[i].pcap != NULL) {
+			int r = fab_run_file_close(t->tap[i].pcap);
+
+			if (r < 0 && ret == 0)
+				ret = r;
+		}
 	}
 	if (t->pfc != NULL) {
 		if (t->nb_ev != 0)
@@ -257,8 +261,8 @@ fab_run_taps_close(struct fab_run_taps *t, struct fab_fabric *fab)
 				t->s->nodes[e->node].kind == FAB_SCN_SWITCH ? 1u : 0u,
 				e->port + 1u, e->pause);
 		}
-		if (fclose(t->pfc) != 0)
-			ret = -EIO;
+		if (fclose(t->pfc) != 0 && ret == 0)
+			ret = -errno;
 	}
 	free(t->ev);
 	free(t->tap);
