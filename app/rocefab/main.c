@@ -118,8 +118,14 @@ struct run_args {
 
 /* Virtual time per slice when the scenario samples nothing: progress and pacing granularity. */
 #define RUN_DEFAULT_SLICE_PS (UINT64_C(10) * 1000 * 1000)
-/* The output writer's chunks: 256 KB each, two per file plus spares before the loop waits. */
+/*
+ * The output writer's chunks: 256 KB each, two per file plus 32 spares
+ * before the loop waits. Every open file holds a partial chunk, so with
+ * many tapped links the chunks shrink to keep those within 64 MB.
+ */
 #define RUN_WRITE_CHUNK (UINT32_C(256) << 10)
+#define RUN_WRITE_MIN_CHUNK (UINT32_C(16) << 10)
+#define RUN_WRITE_PARTIAL_BUDGET (UINT32_C(64) << 20)
 #define RUN_WRITE_SPARE_CHUNKS 32
 /* Slices of a duration run without sampling. */
 #define RUN_DURATION_SLICES 200
@@ -406,7 +412,16 @@ cmd_run(const struct run_args *a)
 		fprintf(stderr, "rocefab: %s: %s\n", a->file, fab_fabric_error(fab));
 		goto out;
 	}
-	w = fab_run_writer_create(RUN_WRITE_CHUNK, 2 * (s.run.nb_taps + 3) + RUN_WRITE_SPARE_CHUNKS);
+	{
+		/* The taps' pcaps and the three series files at most. */
+		uint32_t files = s.run.nb_taps + 3;
+		uint32_t chunk = RTE_MIN(RUN_WRITE_PARTIAL_BUDGET / files, RUN_WRITE_CHUNK);
+
+		if (chunk < RUN_WRITE_MIN_CHUNK)
+			chunk = RUN_WRITE_MIN_CHUNK;
+
+		w = fab_run_writer_create(chunk, 2 * files + RUN_WRITE_SPARE_CHUNKS);
+	}
 	if (w == NULL) {
 		fprintf(stderr, "rocefab: cannot start the output writer: %s\n", rte_strerror(rte_errno));
 		goto out;
