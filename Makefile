@@ -7,7 +7,7 @@ BUILD ?= build
 RUN_DIR ?= run
 MESON_TEST_ARGS ?= --print-errorlogs --num-processes 2
 
-.PHONY: all setup build run run-switch test test-fast asan bench clean
+.PHONY: all setup build run run-switch test test-fast asan tsan bench clean
 
 all: build
 
@@ -54,6 +54,15 @@ asan: setup
 	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 		meson test -C build-asan --suite fast $(MESON_TEST_ARGS)
 
+# ThreadSanitizer over what runs on two threads: lib/run's output writer
+# (the run suite) and `rocefab run` with taps and time series beside it.
+tsan: setup
+	@[ -f build-tsan/build.ninja ] || meson setup build-tsan -Db_sanitize=thread \
+		-Dbuildtype=debugoptimized
+	ninja -C build-tsan tests/unit/fab-unit app/rocefab/rocefab
+	TSAN_OPTIONS=$${TSAN_OPTIONS:-halt_on_error=1} \
+		meson test -C build-tsan --no-rebuild unit-run e2e-rocefab-run $(MESON_TEST_ARGS)
+
 # Benchmarks print our figures beside a baseline run in the same invocation
 # (bench/README.md): the switch beside DPDK's testpmd and l3fwd, the
 # generator beside testpmd's txonly, the fabric beside ns-3; from a release
@@ -73,4 +82,4 @@ bench: setup
 	PGO_BUILD=$(BENCH_PGO_BUILD) bench/fabric/run.sh $(BENCH_BUILD)
 
 clean:
-	rm -rf $(BUILD) build-asan $(BENCH_BUILD) $(BENCH_PGO_BUILD) $(RUN_DIR)
+	rm -rf $(BUILD) build-asan build-tsan $(BENCH_BUILD) $(BENCH_PGO_BUILD) $(RUN_DIR)
