@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: BSD-3-Clause
 # Copyright(c) 2026 rocefab authors
 #
-# bench/fabric: packet-hops per wall second of `rocefab run` (one core,
-# virtual time) and its peak RSS, for the default scenario
+# bench/fabric: packet-hops per wall second of `rocefab run` (the event loop
+# on one core, virtual time) and its peak RSS, for the default scenario
 # (docs/examples/incast.yaml) and for a 256-host fabric (8 spines, 16 leaves,
 # 16 hosts per leaf, a permutation, balanced by ECMP and again by per-packet
 # spraying), beside issue 4's target of 5 M packet-hops/s, and, as the
@@ -70,17 +70,18 @@ sed -e 's/^  leaf: {}$/  leaf: { lb: { plugin: lb-spray } }/' \
 	-e 's/name: fabric256$/name: fabric256-spray/' "$work/fabric256.yaml" >"$work/fabric256-spray.yaml"
 grep -q lb-spray "$work/fabric256-spray.yaml" || { echo "cannot make the sprayed scenario" >&2; exit 1; }
 
-# measure NAME FILE [BINARY]: one run; prints a row of the table.
+# measure NAME FILE [BINARY]: one run (held to CPU $pin when set); prints a row of the table.
 measure() {
 	local name=$1 file=$2 out="$work/$1" t0 t1 rss="" rocefab=${3:-$rocefab}
 
 	t0=$(date +%s.%N)
 	if [ -x /usr/bin/time ]; then
-		/usr/bin/time -v -o "$work/$name.time" "$rocefab" run "$file" --out "$out" --quiet \
+		/usr/bin/time -v -o "$work/$name.time" ${pin:+taskset -c "$pin"} "$rocefab" run "$file" \
+			--out "$out" --quiet \
 			2>"$work/$name.err" || { cat "$work/$name.err" >&2; return 1; }
 		rss=$(awk -F': ' '/Maximum resident set size/ { print $2 }' "$work/$name.time")
 	else
-		"$rocefab" run "$file" --out "$out" --quiet 2>"$work/$name.err" ||
+		${pin:+taskset -c "$pin"} "$rocefab" run "$file" --out "$out" --quiet 2>"$work/$name.err" ||
 			{ cat "$work/$name.err" >&2; return 1; }
 	fi
 	t1=$(date +%s.%N)
@@ -99,7 +100,8 @@ print("%-19s %5d %4d %12d %9.3f %9.3f %10.2f %10.2f %8.2f %9s %7.1f  %s" % (
 PY
 }
 
-echo "rocefab run, one core, virtual time ($(nproc) CPUs here; $rocefab${pgo:+; -pgo: $pgo})"
+echo "rocefab run, the event loop on one core, virtual time ($(nproc) CPUs here; $rocefab${pgo:+; -pgo: $pgo})"
+echo "a second thread writes taps and time series (incast only); -1cpu: the whole process held to one CPU"
 echo "loop_s: the event loop (summary.json wall_time_s); process_s: the whole command, EAL set-up included;"
 echo "maxq_MB: the deepest queue any switch port reached"
 printf '%-19s %5s %4s %12s %9s %9s %10s %10s %8s %9s %7s  %s\n' scenario hosts sw packet_hops \
@@ -152,7 +154,14 @@ PY
 }
 
 rc=0
+# pin: a CPU to hold the whole process to (taskset), for the -1cpu row.
+pin=""
 measure incast "$src/docs/examples/incast.yaml" || rc=1
+if command -v taskset >/dev/null; then
+	pin=$(taskset -pc $$ | awk -F': ' '{ split($2, a, /[,-]/); print a[1] }')
+	measure incast-1cpu "$src/docs/examples/incast.yaml" || rc=1
+	pin=""
+fi
 [ -z "$pgo" ] || measure incast-pgo "$src/docs/examples/incast.yaml" "$pgo" || rc=1
 measure fabric256 "$work/fabric256.yaml" || rc=1
 [ -z "$pgo" ] || measure fabric256-pgo "$work/fabric256.yaml" "$pgo" || rc=1
