@@ -42,17 +42,35 @@ RTE_INIT(fab_qp_pattern_cpu_init)
 	cpu_avx512 = __builtin_cpu_supports("avx512f");
 }
 
+/* The pattern's words w .. w + 7 STEP, lowest lane first. */
+__attribute__((target("avx512f")))
+static inline __m512i
+words512(uint64_t w)
+{
+	return _mm512_set_epi64((long long)(w + 7 * PATTERN_STEP),
+		(long long)(w + 6 * PATTERN_STEP), (long long)(w + 5 * PATTERN_STEP),
+		(long long)(w + 4 * PATTERN_STEP), (long long)(w + 3 * PATTERN_STEP),
+		(long long)(w + 2 * PATTERN_STEP), (long long)(w + PATTERN_STEP),
+		(long long)w);
+}
+
+/* Words w .. w + 3 STEP. */
+__attribute__((target("avx2")))
+static inline __m256i
+words256(uint64_t w)
+{
+	return _mm256_set_epi64x((long long)(w + 3 * PATTERN_STEP),
+		(long long)(w + 2 * PATTERN_STEP), (long long)(w + PATTERN_STEP),
+		(long long)w);
+}
+
 /* Words w, w + STEP, ... into @p nw * 8 bytes at @p p; @p nw a multiple of 8. */
 __attribute__((target("avx512f")))
 static void
 fill_avx512(uint8_t *p, uint64_t w, uint32_t nw)
 {
 	const __m512i inc = _mm512_set1_epi64((long long)(8 * PATTERN_STEP));
-	__m512i v = _mm512_set_epi64((long long)(w + 7 * PATTERN_STEP),
-		(long long)(w + 6 * PATTERN_STEP), (long long)(w + 5 * PATTERN_STEP),
-		(long long)(w + 4 * PATTERN_STEP), (long long)(w + 3 * PATTERN_STEP),
-		(long long)(w + 2 * PATTERN_STEP), (long long)(w + PATTERN_STEP),
-		(long long)w);
+	__m512i v = words512(w);
 	uint32_t i;
 
 	for (i = 0; i < nw; i += 8) {
@@ -67,9 +85,7 @@ static void
 fill_avx2(uint8_t *p, uint64_t w, uint32_t nw)
 {
 	const __m256i inc = _mm256_set1_epi64x((long long)(4 * PATTERN_STEP));
-	__m256i v = _mm256_set_epi64x((long long)(w + 3 * PATTERN_STEP),
-		(long long)(w + 2 * PATTERN_STEP), (long long)(w + PATTERN_STEP),
-		(long long)w);
+	__m256i v = words256(w);
 	uint32_t i;
 
 	for (i = 0; i < nw; i += 4) {
@@ -88,11 +104,7 @@ static uint64_t
 diff_avx512(const uint8_t *p, uint64_t w, uint32_t nw)
 {
 	const __m512i inc = _mm512_set1_epi64((long long)(8 * PATTERN_STEP));
-	__m512i v = _mm512_set_epi64((long long)(w + 7 * PATTERN_STEP),
-		(long long)(w + 6 * PATTERN_STEP), (long long)(w + 5 * PATTERN_STEP),
-		(long long)(w + 4 * PATTERN_STEP), (long long)(w + 3 * PATTERN_STEP),
-		(long long)(w + 2 * PATTERN_STEP), (long long)(w + PATTERN_STEP),
-		(long long)w);
+	__m512i v = words512(w);
 	__m512i diff = _mm512_setzero_si512();
 	uint32_t i;
 
@@ -109,9 +121,7 @@ static uint64_t
 diff_avx2(const uint8_t *p, uint64_t w, uint32_t nw)
 {
 	const __m256i inc = _mm256_set1_epi64x((long long)(4 * PATTERN_STEP));
-	__m256i v = _mm256_set_epi64x((long long)(w + 3 * PATTERN_STEP),
-		(long long)(w + 2 * PATTERN_STEP), (long long)(w + PATTERN_STEP),
-		(long long)w);
+	__m256i v = words256(w);
 	__m256i diff = _mm256_setzero_si256();
 	uint32_t i;
 
