@@ -176,6 +176,23 @@ flow_headers(struct fab_fabric *fab, const struct fabric_node *src, struct fabri
 		(uint16_t)(0xc000 | (f->conf.qpn & 0x3fff));
 }
 
+/*
+ * How long arrivals may wait for the host (fabric_host_rx_wake()): as long
+ * as its link's ring can hold the smallest frames its peer could send
+ * meanwhile, at the faster of the two ends' rates, beyond those on the
+ * wire. Links are sized with room for 64 such frames at least; rounding to
+ * a power of two usually leaves several times that.
+ */
+static uint64_t
+host_rx_slack_ps(const struct fab_fabric *fab, const struct fabric_node *n)
+{
+	const struct fabric_port *fp = &n->ports[0];
+	const struct fabric_port *peer = &fab->nodes[fp->peer]->ports[fp->peer_port];
+
+	return fab_link_rx_slack_ps(fab->links[fp->link].link,
+		RTE_MAX(fp->rate_bps, peer->rate_bps));
+}
+
 int
 fabric_host_start(struct fab_fabric *fab, struct fabric_node *n)
 {
@@ -196,13 +213,7 @@ fabric_host_start(struct fab_fabric *fab, struct fabric_node *n)
 		sc.cls[cls].weight = 1;
 	}
 	h->sched_cap = cap;
-	/*
-	 * Arrivals wait for the host's own next event at most as long as 64
-	 * minimum-size frames take: a link's ring has room for that many more
-	 * than its delay holds.
-	 */
-	h->rx_defer_ps = fab->conf.no_rx_deferral ? 0 :
-		64 * fab_wire_time_ps(RTE_ETHER_MIN_LEN - RTE_ETHER_CRC_LEN, h->conf.rate_bps);
+	h->rx_defer_ps = fab->conf.no_rx_deferral ? 0 : host_rx_slack_ps(fab, n);
 	h->sched = fab_sched_create(&sc);
 	h->pfc_rx = fab_pfc_rx_create(&rc);
 	if (h->sched == NULL || h->pfc_rx == NULL)

@@ -28,14 +28,28 @@
 extern "C" {
 #endif
 
+/**
+ * The smallest frame a ring is sized for, on the wire: a RoCEv2 frame with
+ * no payload (58 bytes: Ethernet, IPv4, UDP, BTH, ICRC; nothing pads it to
+ * 60) plus 24 of FCS, preamble and gap, rounded down to 80.
+ */
+#define FAB_LINK_MIN_WIRE_BYTES 80u
+
+/** Ring slots beyond the delay's frames kept for the sender's bursts (two of 32). */
+#define FAB_LINK_BURST_SLOTS 64u
+
+/** Ring slots beyond those, at least, for a receiver that takes its frames late. */
+#define FAB_LINK_LATE_SLOTS 64u
+
 /** Configuration of a link. */
 struct fab_link_conf {
 	const char *name;       /**< for messages and the tap; required */
 	uint64_t delay_ps;      /**< propagation delay, each direction */
 	/**
-	 * Frames each direction can hold in flight, a power of two; 0 sizes it
-	 * from the rate and delay (the frames of 64 bytes that fit on the wire,
-	 * plus two bursts).
+	 * Frames each direction can hold, a power of two; 0 sizes it from the
+	 * rate and delay: the smallest frames (FAB_LINK_MIN_WIRE_BYTES) that
+	 * fit on the wire, plus FAB_LINK_BURST_SLOTS and FAB_LINK_LATE_SLOTS,
+	 * rounded up.
 	 */
 	uint32_t capacity;
 	uint64_t rate_bps;      /**< of both ends; used to size the ring */
@@ -78,6 +92,17 @@ int fab_link_stats(const struct fab_link *link, unsigned int dir,
 
 /** Frames in flight in both directions. */
 uint64_t fab_link_in_flight(const struct fab_link *link);
+
+/** Frames each direction's ring holds at most. */
+uint32_t fab_link_capacity(const struct fab_link *link);
+
+/**
+ * How long a receiver may leave arrived frames in the ring without the
+ * ring refusing one, if its sender sends the smallest frames back to back
+ * at @p rate_bps: the slots left beyond the frames the delay holds, the
+ * sender's bursts and one, in smallest-frame times (0 if none are left).
+ */
+uint64_t fab_link_rx_slack_ps(const struct fab_link *link, uint64_t rate_bps);
 
 /** Delivery time of the next frame towards end @p end, or UINT64_MAX. */
 uint64_t fab_link_next_delivery(const struct fab_link *link, unsigned int end);
