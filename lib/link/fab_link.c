@@ -61,8 +61,8 @@ struct fab_link {
  */
 #define LINK_RING_MIN 8u
 
-static uint32_t
-ring_size(const struct fab_link_conf *c)
+uint32_t
+fab_link_ring_size(const struct fab_link_conf *c)
 {
 	uint64_t frames;
 
@@ -93,7 +93,7 @@ fab_link_create(const struct fab_link_conf *conf)
 		rte_errno = EINVAL;
 		return NULL;
 	}
-	size = ring_size(conf);
+	size = fab_link_ring_size(conf);
 	l = rte_zmalloc_socket("fab_link", sizeof(*l), RTE_CACHE_LINE_SIZE, conf->socket_id);
 	if (l == NULL) {
 		rte_errno = ENOMEM;

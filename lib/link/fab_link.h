@@ -67,6 +67,13 @@ struct fab_link_dir_stats {
 
 struct fab_link;
 
+/**
+ * The slots each direction of a link made from @p conf has: its capacity,
+ * or the size computed from its rate and delay. For sizing memory before
+ * any link exists.
+ */
+uint32_t fab_link_ring_size(const struct fab_link_conf *conf);
+
 /** Create a link; NULL with rte_errno on error. */
 struct fab_link *fab_link_create(const struct fab_link_conf *conf);
 

@@ -13,6 +13,7 @@
 #include <rte_errno.h>
 #include <rte_mbuf.h>
 
+#include "fab_link.h"
 #include "fab_run.h"
 
 /* The EAL's own heap, the control frames' pool, names and tables of small fabrics. */
@@ -30,15 +31,17 @@
 uint64_t
 fab_run_memory_bytes(const struct fab_scenario *s)
 {
-	uint64_t bytes = RUN_MEMORY_BASE, frames;
+	uint64_t bytes = RUN_MEMORY_BASE;
 	uint32_t i;
 
 	bytes += (uint64_t)s->nb_switches * RUN_SWITCH_BYTES;
 	for (i = 0; i < s->nb_links; i++) {
-		/* Minimum-size frames (88 bytes on the wire) in flight plus bursts, each way. */
-		frames = (uint64_t)((unsigned __int128)s->links[i].delay_ps * s->links[i].rate_bps /
-			(88 * 8) / UINT64_C(1000000000000)) + 128;
-		bytes += 2 * rte_align64pow2(frames) * RUN_LINK_SLOT_BYTES;
+		struct fab_link_conf lc = {
+			.delay_ps = s->links[i].delay_ps, .rate_bps = s->links[i].rate_bps,
+		};
+
+		/* Each way, the ring lib/link will give the link. */
+		bytes += 2 * (uint64_t)fab_link_ring_size(&lc) * RUN_LINK_SLOT_BYTES;
 	}
 	/* Slack for fragmentation of the heap. */
 	return bytes + bytes / 4;
