@@ -23,6 +23,16 @@ struct qp_prev {
 	uint64_t cnp_rx;
 };
 
+/*
+ * A port's row after its time: ",switch,port", written once. A sample
+ * writes a row for every port; looking the names up and measuring them
+ * again each time cost as much as the counters.
+ */
+struct port_key {
+	uint32_t len;
+	char text[2 * FAB_SCN_NAME_LEN + 2];
+};
+
 struct fab_run_series {
 	struct fab_run_writer *w;
 	struct fab_run_file *ports;
@@ -32,7 +42,8 @@ struct fab_run_series {
 	uint32_t nb_qp_prev;
 	struct qp_prev *qp_prev;         /* per (host, QP), in generator order */
 	uint32_t nb_ports;               /* switch ports of the scenario */
-	struct fab_switch_port_stats *prev; /* the previous sample, in node then port order */
+	struct fab_switch_port_sample *prev; /* the previous sample, in node then port order */
+	struct port_key *keys;           /* ",switch,port" of each, in the same order */
 	uint64_t prev_ps;
 	int error;
 	struct fab_csv_row row;
@@ -42,6 +53,31 @@ static void
 put_line(struct fab_run_file *f, const char *line)
 {
 	fab_run_file_write(f, line, strlen(line));
+}
+
+/* The key of every switch port, in node then port order. */
+static int
+make_keys(struct fab_run_series *ts, const struct fab_scenario *s)
+{
+	uint32_t i, k = 0;
+	uint16_t p;
+
+	for (i = 0; i < s->nb_nodes; i++) {
+		const struct fab_scn_node *n = &s->nodes[i];
+
+		if (n->kind != FAB_SCN_SWITCH)
+			continue;
+		for (p = 0; p < n->nb_ports && k < ts->nb_ports; p++, k++) {
+			struct port_key *key = &ts->keys[k];
+			int len = snprintf(key->text, sizeof(key->text), ",%s,%s", n->name,
+				s->switches[n->index].conf.ports[p].name);
+
+			if (len < 0 || (size_t)len >= sizeof(key->text))
+				return -EOVERFLOW;
+			key->len = (uint32_t)len;
+		}
+	}
+	return k == ts->nb_ports ? 0 : -EINVAL;
 }
 
 struct fab_run_series *
@@ -59,12 +95,15 @@ fab_run_series_open(const struct fab_scenario *s, struct fab_run_writer *w, cons
 	for (i = 0; i < s->nb_switches; i++)
 		ts->nb_ports += s->switches[i].conf.nb_ports;
 	ts->prev = calloc(ts->nb_ports + 1, sizeof(*ts->prev));
+	ts->keys = calloc(ts->nb_ports + 1, sizeof(*ts->keys));
 	snprintf(path, sizeof(path), "%s/ports.csv", dir);
 	ts->ports = fab_run_file_open(w, path);
 	snprintf(path, sizeof(path), "%s/queues.csv", dir);
 	ts->queues = ts->ports != NULL ? fab_run_file_open(w, path) : NULL;
-	if (ts->prev == NULL || ts->ports == NULL || ts->queues == NULL) {
-		int e = ts->prev == NULL ? ENOMEM : rte_errno;
+	if (ts->prev == NULL || ts->keys == NULL || ts->ports == NULL || ts->queues == NULL ||
+			make_keys(ts, s) < 0) {
+		int e = ts->prev == NULL || ts->keys == NULL ? ENOMEM :
+			ts->ports == NULL || ts->queues == NULL ? rte_errno : EOVERFLOW;
 
 		fab_run_series_close(ts);
 		rte_errno = e;
@@ -103,14 +142,13 @@ put_gbps(struct fab_csv_row *r, uint64_t bytes, uint64_t dt_ps)
 	fab_csv_milli(r, dt_ps == 0 ? 0 : bytes * 8000000u / dt_ps);
 }
 
-/* A port's row up to its counters: time in ns, switch, port. */
+/* A port's row up to its counters: time in ns (@p time, already in decimal), switch, port. */
 static void
-row_start(struct fab_csv_row *r, uint64_t now_ps, const char *sw, const char *port)
+row_start(struct fab_csv_row *r, const struct fab_csv_row *time, const struct port_key *key)
 {
 	fab_csv_begin(r);
-	fab_csv_u64(r, now_ps / 1000u);
-	fab_csv_next_str(r, sw);
-	fab_csv_next_str(r, port);
+	fab_csv_bytes(r, time->buf, time->len);
+	fab_csv_bytes(r, key->text, key->len);
 }
 
 /* The sending QPs of the jobs: their congestion control's rate and what they sent. */
@@ -174,13 +212,15 @@ fab_run_series_sample(struct fab_run_series *ts, const struct fab_scenario *s,
 		struct fab_fabric *fab)
 {
 	uint64_t now = fab_fabric_now(fab), dt = now - ts->prev_ps;
-	struct fab_csv_row *r = &ts->row;
+	struct fab_csv_row *r = &ts->row, time;
 	uint32_t i, k = 0;
 	uint16_t p;
 	unsigned int c;
 
 	if (now <= ts->prev_ps && ts->prev_ps != 0)
 		return 0;
+	fab_csv_begin(&time);
+	fab_csv_u64(&time, now / 1000u);
 	for (i = 0; i < s->nb_nodes; i++) {
 		const struct fab_scn_node *n = &s->nodes[i];
 		const struct fab_switch *sw;
@@ -190,15 +230,14 @@ fab_run_series_sample(struct fab_run_series *ts, const struct fab_scenario *s,
 		sw = fab_fabric_switch(fab, (int)i);
 		if (sw == NULL)
 			return -EINVAL;
-		for (p = 0; p < n->nb_ports; p++, k++) {
-			struct fab_switch_port_stats st, *pr = &ts->prev[k];
-			const char *pn = s->switches[n->index].conf.ports[p].name;
+		for (p = 0; p < n->nb_ports && k < ts->nb_ports; p++, k++) {
+			struct fab_switch_port_sample st, *pr = &ts->prev[k];
 			uint64_t dbytes;
 
-			if (fab_switch_port_stats(sw, p, now, &st) < 0)
+			if (fab_switch_port_sample(sw, p, now, &st) < 0)
 				return -EINVAL;
 			dbytes = st.tx_bytes - pr->tx_bytes;
-			row_start(r, now, n->name, pn);
+			row_start(r, &time, &ts->keys[k]);
 			fab_csv_next_u64(r, dbytes);
 			fab_csv_char(r, ',');
 			put_gbps(r, dbytes, dt);
@@ -212,7 +251,7 @@ fab_run_series_sample(struct fab_run_series *ts, const struct fab_scenario *s,
 				if (st.max_queue_bytes[c] == 0 && st.paused_ps[c] == 0 &&
 						st.pfc_tx[c] == 0)
 					continue;
-				row_start(r, now, n->name, pn);
+				row_start(r, &time, &ts->keys[k]);
 				fab_csv_next_u64(r, c);
 				fab_csv_next_u64(r, st.queue_bytes[c]);
 				fab_csv_next_u64(r, (st.paused_ps[c] - pr->paused_ps[c]) / 1000u);
@@ -249,6 +288,7 @@ fab_run_series_close(struct fab_run_series *ts)
 	keep_error(ts, fab_run_file_close(ts->qps));
 	ret = ts->error;
 	free(ts->qp_prev);
+	free(ts->keys);
 	free(ts->prev);
 	free(ts);
 	return ret;

@@ -225,6 +225,23 @@ fab_sched_stats(const struct fab_sched *s, uint64_t now, struct fab_sched_stats 
 	return 0;
 }
 
+int
+fab_sched_levels(const struct fab_sched *s, uint64_t now, struct fab_sched_levels *out)
+{
+	unsigned int c;
+
+	if (s == NULL || out == NULL)
+		return -EINVAL;
+	for (c = 0; c < FAB_NUM_PRIO; c++) {
+		const struct fab_sched_queue *q = &s->cls[c];
+
+		out->queued_bytes[c] = q->queued_bytes;
+		out->max_queued_bytes[c] = q->max_queued_bytes;
+		out->paused_ps[c] = q->paused_ps + fab_sched_pause_open_ps(q, now);
+	}
+	return 0;
+}
+
 void
 fab_sched_watermark_clear(struct fab_sched *s)
 {

@@ -396,6 +396,25 @@ fab_sched_busy_until(const struct fab_sched *s)
  */
 int fab_sched_stats(const struct fab_sched *s, uint64_t now, struct fab_sched_stats *out);
 
+/**
+ * What a time series reads of each class at every sample: the depth, the
+ * watermark and the paused time, without the rest of fab_sched_stats().
+ */
+struct fab_sched_levels {
+	uint64_t queued_bytes[FAB_NUM_PRIO];     /**< now */
+	uint64_t max_queued_bytes[FAB_NUM_PRIO]; /**< as in fab_sched_class_stats */
+	uint64_t paused_ps[FAB_NUM_PRIO];        /**< up to the `now` given, a pause still open included */
+};
+
+/**
+ * The levels of every class at @p now: the same values as the fields of
+ * fab_sched_stats() with those names, reading only the fields they need
+ * (a sampler calls it for every port at every interval).
+ *
+ * @return 0, or -EINVAL on NULL arguments.
+ */
+int fab_sched_levels(const struct fab_sched *s, uint64_t now, struct fab_sched_levels *out);
+
 /** Restart every max_queued_bytes watermark from the current depth. */
 void fab_sched_watermark_clear(struct fab_sched *s);
 

@@ -76,6 +76,21 @@ struct fab_switch_port_stats {
 	uint64_t pfc_wd_storms;       /**< PFC storms the watchdog detected on this egress */
 };
 
+/**
+ * The counters of a port a time series needs at every sample: the same
+ * values as the fields of fab_switch_port_stats with these names.
+ */
+struct fab_switch_port_sample {
+	uint64_t tx_pkts;
+	uint64_t tx_bytes;
+	uint64_t ecn_marked;
+	uint64_t drops;
+	uint64_t pfc_tx[FAB_NUM_PRIO];
+	uint64_t paused_ps[FAB_NUM_PRIO];
+	uint64_t queue_bytes[FAB_NUM_PRIO];
+	uint64_t max_queue_bytes[FAB_NUM_PRIO];
+};
+
 /** What the caller hands to fab_switch_create(). */
 struct fab_switch_params {
 	/** The loaded configuration; must outlive the switch. */
@@ -149,6 +164,15 @@ struct fab_port *fab_switch_port(const struct fab_switch *sw, uint16_t i);
 /** Counters of port @p i at time @p now (paused time is accounted up to now). */
 int fab_switch_port_stats(const struct fab_switch *sw, uint16_t i, uint64_t now,
 		struct fab_switch_port_stats *out);
+
+/**
+ * The sampled counters of port @p i at time @p now: what
+ * fab_switch_port_stats() gives for them, reading a fifth of the memory
+ * (a sampler calls it for every port at every interval, between runs of
+ * the loop, and the full counters are cold by then).
+ */
+int fab_switch_port_sample(const struct fab_switch *sw, uint16_t i, uint64_t now,
+		struct fab_switch_port_sample *out);
 
 /** Sum of every port's counters. */
 void fab_switch_total_stats(const struct fab_switch *sw, uint64_t now,

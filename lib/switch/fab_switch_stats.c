@@ -193,13 +193,39 @@ fab_switch_port(const struct fab_switch *sw, uint16_t i)
 	return i < sw->nb_ports ? sw->ports[i].port : NULL;
 }
 
+/* Frames an ethdev port's device lost before the switch saw them (a link's never). */
+static void
+device_drops(const struct sw_port *sp, uint64_t *nombuf, uint64_t *missed)
+{
+	struct fab_port_stats ps;
+
+	*nombuf = 0;
+	*missed = 0;
+	if (sp->is_ethdev && fab_port_stats(sp->port, &ps) == 0) {
+		*nombuf = ps.rx_nombuf;
+		*missed = ps.rx_missed;
+	}
+}
+
+/* The egress classes' paused time, depth and watermark (FAB_NUM_PRIO each). */
+static void
+port_levels(const struct sw_port *sp, uint64_t now, uint64_t *paused, uint64_t *queue,
+		uint64_t *max_queue)
+{
+	struct fab_sched_levels lv;
+
+	fab_sched_levels(sp->sched, now, &lv);
+	memcpy(paused, lv.paused_ps, sizeof(lv.paused_ps));
+	memcpy(queue, lv.queued_bytes, sizeof(lv.queued_bytes));
+	memcpy(max_queue, lv.max_queued_bytes, sizeof(lv.max_queued_bytes));
+}
+
 int
 fab_switch_port_stats(const struct fab_switch *sw, uint16_t i, uint64_t now,
 		struct fab_switch_port_stats *out)
 {
 	const struct sw_port *sp;
-	struct fab_sched_stats ss;
-	int cls;
+	uint64_t nombuf, missed;
 
 	if (sw == NULL || out == NULL || i >= sw->nb_ports)
 		return -EINVAL;
@@ -207,21 +233,31 @@ fab_switch_port_stats(const struct fab_switch *sw, uint16_t i, uint64_t now,
 	*out = sp->st;
 	if (sp->held)
 		out->rx_held_ps += now - sp->held_since;
-	if (sp->is_ethdev) {
-		struct fab_port_stats ps;
+	device_drops(sp, &nombuf, &missed);
+	out->drop[FAB_SW_DROP_RX_NOMBUF] += nombuf;
+	out->drop[FAB_SW_DROP_RX_MISSED] += missed;
+	out->drops += nombuf + missed;
+	port_levels(sp, now, out->paused_ps, out->queue_bytes, out->max_queue_bytes);
+	return 0;
+}
 
-		if (fab_port_stats(sp->port, &ps) == 0) {
-			out->drop[FAB_SW_DROP_RX_NOMBUF] += ps.rx_nombuf;
-			out->drop[FAB_SW_DROP_RX_MISSED] += ps.rx_missed;
-			out->drops += ps.rx_nombuf + ps.rx_missed;
-		}
-	}
-	fab_sched_stats(sp->sched, now, &ss);
-	for (cls = 0; cls < FAB_NUM_PRIO; cls++) {
-		out->paused_ps[cls] = ss.cls[cls].paused_ps;
-		out->queue_bytes[cls] = ss.cls[cls].queued_bytes;
-		out->max_queue_bytes[cls] = ss.cls[cls].max_queued_bytes;
-	}
+int
+fab_switch_port_sample(const struct fab_switch *sw, uint16_t i, uint64_t now,
+		struct fab_switch_port_sample *out)
+{
+	const struct sw_port *sp;
+	uint64_t nombuf, missed;
+
+	if (sw == NULL || out == NULL || i >= sw->nb_ports)
+		return -EINVAL;
+	sp = &sw->ports[i];
+	device_drops(sp, &nombuf, &missed);
+	out->tx_pkts = sp->st.tx_pkts;
+	out->tx_bytes = sp->st.tx_bytes;
+	out->ecn_marked = sp->st.ecn_marked;
+	out->drops = sp->st.drops + nombuf + missed;
+	memcpy(out->pfc_tx, sp->st.pfc_tx, sizeof(out->pfc_tx));
+	port_levels(sp, now, out->paused_ps, out->queue_bytes, out->max_queue_bytes);
 	return 0;
 }
 

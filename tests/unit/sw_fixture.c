@@ -204,9 +204,30 @@ swf_run(struct swf *f)
 	CU_ASSERT(fab_switch_queues_empty(f->sw));
 	for (p = 0; p < f->nb_ports; p++) {
 		CU_ASSERT_EQUAL(fab_switch_port_stats(f->sw, p, t, &f->st[p]), 0);
+		swf_check_sample(f->sw, p, t, &f->st[p]);
 		CU_ASSERT_EQUAL(fab_port_flush(f->ports[p]), 0);
 	}
 	fab_switch_total_stats(f->sw, t, &f->tot);
+}
+
+void
+swf_check_sample(const struct fab_switch *sw, uint16_t p, uint64_t now,
+		const struct fab_switch_port_stats *st)
+{
+	struct fab_switch_port_sample sm;
+	int c;
+
+	CU_ASSERT_EQUAL_FATAL(fab_switch_port_sample(sw, p, now, &sm), 0);
+	CU_ASSERT_EQUAL(sm.tx_pkts, st->tx_pkts);
+	CU_ASSERT_EQUAL(sm.tx_bytes, st->tx_bytes);
+	CU_ASSERT_EQUAL(sm.ecn_marked, st->ecn_marked);
+	CU_ASSERT_EQUAL(sm.drops, st->drops);
+	for (c = 0; c < FAB_NUM_PRIO; c++) {
+		CU_ASSERT_EQUAL(sm.pfc_tx[c], st->pfc_tx[c]);
+		CU_ASSERT_EQUAL(sm.paused_ps[c], st->paused_ps[c]);
+		CU_ASSERT_EQUAL(sm.queue_bytes[c], st->queue_bytes[c]);
+		CU_ASSERT_EQUAL(sm.max_queue_bytes[c], st->max_queue_bytes[c]);
+	}
 }
 
 static uint64_t

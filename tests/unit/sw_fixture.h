@@ -104,6 +104,9 @@ void swf_add(struct swf *f, uint16_t port, const void *frame, uint32_t len, uint
 int swf_start(struct swf *f, const char *yaml);
 /* Run in virtual time until nothing is left to do; read the counters; flush outputs. */
 void swf_run(struct swf *f);
+/* Check that fab_switch_port_sample() gives @p st's values for what it samples. */
+void swf_check_sample(const struct fab_switch *sw, uint16_t p, uint64_t now,
+		const struct fab_switch_port_stats *st);
 /* Check that every frame is accounted for exactly once (CUnit assertions). */
 void swf_check_conservation(const struct swf *f);
 /* Read port @p port's output; returns the records (caller frees with swf_free_recs). */

@@ -16,6 +16,7 @@
 
 #include <rte_byteorder.h>
 
+#include "sw_fixture.h"
 #include "fab_fabric.h"
 #include "fab_heap.h"
 #include "fab_test.h"
@@ -695,8 +696,16 @@ run_slices(const struct incast_opts *o, struct slice_view *v, struct fab_flow_st
 		CU_ASSERT_FATAL(ret >= 0);
 		v[n].ret = ret;
 		CU_ASSERT_EQUAL(fab_fabric_totals(in.fab, &v[n].t), 0);
-		for (i = 0; i < 4; i++)
+		for (i = 0; i < 4; i++) {
+			const struct fab_switch *sw = fab_fabric_switch(in.fab, in.sw);
+			struct fab_switch_port_stats st;
+
 			CU_ASSERT_EQUAL(fab_fabric_host_stats(in.fab, in.host[i], &v[n].h[i]), 0);
+			/* Mid-run, queues and pauses open: the sampler's view must match. */
+			CU_ASSERT_EQUAL(fab_switch_port_stats(sw, (uint16_t)i, fab_fabric_now(in.fab),
+				&st), 0);
+			swf_check_sample(sw, (uint16_t)i, fab_fabric_now(in.fab), &st);
+		}
 	}
 	for (i = 0; i < 4; i++) {
 		int f = i < 3 ? in.flow[i] : back;

@@ -671,6 +671,63 @@ test_pause_frame_on_wire_finishes(void)
 	fab_sched_free(s);
 }
 
+/* Each of fab_sched_levels()'s values against fab_sched_stats()'s at @p now. */
+static void
+check_levels(const struct fab_sched *s, uint64_t now)
+{
+	struct fab_sched_levels lv;
+	struct fab_sched_stats st;
+	unsigned int c;
+
+	CU_ASSERT_EQUAL_FATAL(fab_sched_levels(s, now, &lv), 0);
+	CU_ASSERT_EQUAL_FATAL(fab_sched_stats(s, now, &st), 0);
+	for (c = 0; c < FAB_NUM_PRIO; c++) {
+		CU_ASSERT_EQUAL(lv.queued_bytes[c], st.cls[c].queued_bytes);
+		CU_ASSERT_EQUAL(lv.max_queued_bytes[c], st.cls[c].max_queued_bytes);
+		CU_ASSERT_EQUAL(lv.paused_ps[c], st.cls[c].paused_ps);
+	}
+}
+
+/* The sampler's view: depth, watermark and paused time, an open pause counted up to now. */
+static void
+test_levels(void)
+{
+	struct fab_sched_levels lv;
+	struct fab_sched_conf conf;
+	struct tx_rec r[8];
+	struct fab_sched *s;
+	unsigned int n;
+
+	base_conf(&conf, G100);
+	conf.cls[5].strict = true;
+	s = fab_sched_create(&conf);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+	CU_ASSERT_EQUAL(fab_sched_levels(NULL, 0, &lv), -EINVAL);
+	CU_ASSERT_EQUAL(fab_sched_levels(s, 0, NULL), -EINVAL);
+	enqueue_n(s, 5, 3, 1500, 0);
+	enqueue_n(s, 0, 2, 64, 100);
+	CU_ASSERT_EQUAL(dequeue_rec(s, 0, r, 8), 1);
+	fab_sched_pause(s, 5, 1000, 300000);
+	check_levels(s, 1000);
+	/* Mid-pause: 149 us of it so far, two 1500-byte frames held. */
+	CU_ASSERT_EQUAL(fab_sched_levels(s, 150000, &lv), 0);
+	CU_ASSERT_EQUAL(lv.paused_ps[5], 149000);
+	CU_ASSERT_EQUAL(lv.queued_bytes[5], 2 * 1500);
+	CU_ASSERT_EQUAL(lv.max_queued_bytes[5], 3 * 1500);
+	CU_ASSERT_EQUAL(lv.paused_ps[0], 0);
+	check_levels(s, 150000);
+	/* After the pause: everything goes, one call per frame on the wire at most. */
+	for (n = 0; n < 8 && !fab_sched_is_empty(s); n++)
+		dequeue_rec(s, 400000 + n * W1500_100G, r, 8);
+	CU_ASSERT(fab_sched_is_empty(s));
+	CU_ASSERT_EQUAL(fab_sched_levels(s, 1000000, &lv), 0);
+	CU_ASSERT_EQUAL(lv.paused_ps[5], 299000);
+	CU_ASSERT_EQUAL(lv.queued_bytes[5], 0);
+	CU_ASSERT_EQUAL(lv.max_queued_bytes[5], 3 * 1500);
+	check_levels(s, 1000000);
+	fab_sched_free(s);
+}
+
 static void
 test_ctrl_first(void)
 {
@@ -1376,6 +1433,7 @@ fab_suite_sched(void)
 	FAB_ADD_TEST(s, test_ctrl_first);
 	FAB_ADD_TEST(s, test_ctrl_late_call);
 	FAB_ADD_TEST(s, test_paused_ps_accounting);
+	FAB_ADD_TEST(s, test_levels);
 	FAB_ADD_TEST(s, test_ring_full);
 	FAB_ADD_TEST(s, test_next_event);
 	FAB_ADD_TEST(s, test_unlimited_rate);

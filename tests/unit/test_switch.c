@@ -222,10 +222,14 @@ test_switch_invalid_create(void)
 	CU_ASSERT(fab_switch_drained(f.sw));
 	{
 		struct fab_switch_port_stats s;
+		struct fab_switch_port_sample sm;
 
 		CU_ASSERT_EQUAL(fab_switch_port_stats(f.sw, SWF_NB_PORTS, 0, &s), -EINVAL);
 		CU_ASSERT_EQUAL(fab_switch_port_stats(f.sw, 0, 0, NULL), -EINVAL);
 		CU_ASSERT_EQUAL(fab_switch_port_stats(NULL, 0, 0, &s), -EINVAL);
+		CU_ASSERT_EQUAL(fab_switch_port_sample(f.sw, SWF_NB_PORTS, 0, &sm), -EINVAL);
+		CU_ASSERT_EQUAL(fab_switch_port_sample(f.sw, 0, 0, NULL), -EINVAL);
+		CU_ASSERT_EQUAL(fab_switch_port_sample(NULL, 0, 0, &sm), -EINVAL);
 	}
 	/*
 	 * The route tables are named after the switch: a second live switch of
