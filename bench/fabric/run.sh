@@ -8,7 +8,11 @@
 # 16 hosts per leaf, a permutation, balanced by ECMP and again by per-packet
 # spraying), beside issue 4's target of 5 M packet-hops/s, and, as the
 # baseline, ns-3 (Debian's 3.37, bench/fabric/ns3_fabric.cc) on the 256-host
-# fabric with the same pairs, rates, delays and packet size. Prints figures;
+# fabric with the same pairs, rates, delays and packet size. The default
+# scenario runs again without its outputs (incast-bare: no tap, no time
+# series), and a floor for its loop is computed from rocefab-bench-gen's
+# cost of building and checking a 4 KB data frame and the cheapest
+# packet-hop of the fabric256 runs (see floor() below). Prints figures;
 # asserts nothing (exit 1 only if a run failed).
 #
 #   [PGO_BUILD=DIR] bench/fabric/run.sh [BUILD_DIR] [BYTES_PER_HOST]
@@ -69,6 +73,14 @@ YAML
 sed -e 's/^  leaf: {}$/  leaf: { lb: { plugin: lb-spray } }/' \
 	-e 's/name: fabric256$/name: fabric256-spray/' "$work/fabric256.yaml" >"$work/fabric256-spray.yaml"
 grep -q lb-spray "$work/fabric256-spray.yaml" || { echo "cannot make the sprayed scenario" >&2; exit 1; }
+# The default scenario without its outputs (no tapped link, no time
+# series): what the outputs cost, and what the simulation alone reaches.
+sed -e 's/^  sample_interval: .*$/  sample_interval: 0/' -e '/^  tap:$/,$d' \
+	-e 's/^  name: incast$/  name: incast-bare/' "$src/docs/examples/incast.yaml" >"$work/incast-bare.yaml"
+if grep -q '^  tap:' "$work/incast-bare.yaml" || ! grep -q '^  sample_interval: 0$' "$work/incast-bare.yaml"; then
+	echo "cannot make the default scenario without outputs" >&2
+	exit 1
+fi
 
 # measure NAME FILE [BINARY]: one run (held to CPU $pin when set); prints a row of the table.
 measure() {
@@ -153,6 +165,64 @@ print("rocefab / ns-3 (loop rate, %s): %.1f x" % (
 PY
 }
 
+# floor: why the default scenario's loop cannot reach the target, from
+# figures measured here: rocefab-bench-gen building and checking a 4 KB
+# RoCE data frame (what each of the scenario's data frames needs at its two
+# ends: headers, payload pattern, ICRC; parse, ICRC, pattern), with hot
+# caches and no fabric; the scenario's outputs (incast minus incast-bare);
+# and the cheapest packet-hop of any run above (the sprayed fabric:
+# switching, links, loop and hosts that only send and sink). The default
+# scenario's hops cost at least that much: its switches also run PFC, ECN
+# and dynamic buffer thresholds, its hosts RC queue pairs and DCQCN.
+floor() {
+	local gen="$build/bench/rocefab-bench-gen" cpu line simd=()
+
+	if [ ! -x "$gen" ]; then
+		echo "floor skipped: $gen not built"
+		return 0
+	fi
+	cpu=$(taskset -pc $$ 2>/dev/null | awk -F': ' '{ split($2, a, /[,-]/); print a[1] }')
+	grep -qw avx512f /proc/cpuinfo && simd=(--force-max-simd-bitwidth=512)
+	line=$("$gen" -l "${cpu:-0}" --no-huge --no-pci --no-shconf -m 1024 --file-prefix "rocefab-floor-$$" \
+		--log-level='*:warning' "${simd[@]}" --vdev net_null0,no-rx=1 -- \
+		--payload 4096 --seconds 2 --verify 1 2>"$work/floor.err" | grep '^gen ') ||
+		{ echo "floor: rocefab-bench-gen failed" >&2; cat "$work/floor.err" >&2; return 1; }
+	python3 - "$line" "$work" "$target" <<'PY'
+import glob, json, os, sys
+line, work, target = sys.argv[1], sys.argv[2], float(sys.argv[3])
+v = dict(kv.split("=", 1) for kv in line.split()[1:])
+if int(v["bad"]) != 0 or int(v["verified"]) == 0:
+    sys.exit("floor: rocefab-bench-gen checked %s frames, %s bad" % (v["verified"], v["bad"]))
+frame_ns = 1e9 / float(v["pps"])
+hop_ns = min(json.load(open(p))["wall_time_s"] / json.load(open(p))["packet_hops"] * 1e9
+             for p in glob.glob(os.path.join(work, "*", "summary.json"))
+             if os.path.basename(os.path.dirname(p)).startswith("fabric256"))
+s = json.load(open(os.path.join(work, "incast", "summary.json")))
+frames = sum(h.get("tx_data_pkts", 0) for h in s["hosts"])
+hops = s["packet_hops"]
+budget = hops / target * 1e3
+outputs = None
+bare = os.path.join(work, "incast-bare", "summary.json")
+if os.path.exists(bare):
+    outputs = max(s["wall_time_s"] - json.load(open(bare))["wall_time_s"], 0) * 1e9
+def ms(ns):
+    return "%.2f ms" % (ns / 1e6)
+print()
+print("floor of the default scenario (%d packet-hops, %d data frames of 4 KB):" % (hops, frames))
+print("  %.1f M packet-hops/s allows its loop %s" % (target, ms(budget)))
+print("  its data frames built and checked: %d x %.0f ns = %s (rocefab-bench-gen --verify 1, crc=%s, hot caches)" % (
+    frames, frame_ns, ms(frames * frame_ns), v["crc"]))
+if outputs is not None:
+    print("  its tap and time series: %s (loop of incast minus loop of incast-bare)" % ms(outputs))
+left = budget - frames * frame_ns - (outputs or 0)
+print("  left for everything else: %s, %.0f ns per packet-hop; the cheapest packet-hop of the runs above: %.0f ns" % (
+    ms(left), left / hops, hop_ns))
+bound = frames * frame_ns + (outputs or 0) + hops * hop_ns
+print("  so at most %.2f M packet-hops/s; target %.1f: %s" % (
+    hops / bound * 1e3, target, "reachable" if hops / bound * 1e3 >= target else "out of reach"))
+PY
+}
+
 rc=0
 # pin: a CPU to hold the whole process to (taskset), for the -1cpu row.
 pin=""
@@ -163,10 +233,13 @@ if command -v taskset >/dev/null; then
 	pin=""
 fi
 [ -z "$pgo" ] || measure incast-pgo "$src/docs/examples/incast.yaml" "$pgo" || rc=1
+measure incast-bare "$work/incast-bare.yaml" || rc=1
+[ -z "$pgo" ] || measure incast-bare-pgo "$work/incast-bare.yaml" "$pgo" || rc=1
 measure fabric256 "$work/fabric256.yaml" || rc=1
 [ -z "$pgo" ] || measure fabric256-pgo "$work/fabric256.yaml" "$pgo" || rc=1
 measure fabric256-spray "$work/fabric256-spray.yaml" || rc=1
 [ -z "$pgo" ] || measure fabric256-spray-pgo "$work/fabric256-spray.yaml" "$pgo" || rc=1
+floor || rc=1
 echo
 echo "baseline: ns-3 $(pkg-config --modversion ns3-core 2>/dev/null || echo '(absent)'), the fabric256" \
 	"topology, pairs and packets (point-to-point links, FIFO queues, UDP, per-packet ECMP)"
