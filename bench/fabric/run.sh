@@ -201,10 +201,14 @@ s = json.load(open(os.path.join(work, "incast", "summary.json")))
 frames = sum(h.get("tx_data_pkts", 0) for h in s["hosts"])
 hops = s["packet_hops"]
 budget = hops / target * 1e3
+# The outputs' cost, per build (a single run of each moves with the
+# machine's phases): the smaller difference counts.
 outputs = None
-bare = os.path.join(work, "incast-bare", "summary.json")
-if os.path.exists(bare):
-    outputs = max(s["wall_time_s"] - json.load(open(bare))["wall_time_s"], 0) * 1e9
+for suffix in ("", "-pgo"):
+    full, bare = (os.path.join(work, n + suffix, "summary.json") for n in ("incast", "incast-bare"))
+    if os.path.exists(full) and os.path.exists(bare):
+        d = max(json.load(open(full))["wall_time_s"] - json.load(open(bare))["wall_time_s"], 0) * 1e9
+        outputs = d if outputs is None else min(outputs, d)
 def ms(ns):
     return "%.2f ms" % (ns / 1e6)
 print()
@@ -213,7 +217,7 @@ print("  %.1f M packet-hops/s allows its loop %s" % (target, ms(budget)))
 print("  its data frames built and checked: %d x %.0f ns = %s (rocefab-bench-gen --verify 1, crc=%s, hot caches)" % (
     frames, frame_ns, ms(frames * frame_ns), v["crc"]))
 if outputs is not None:
-    print("  its tap and time series: %s (loop of incast minus loop of incast-bare)" % ms(outputs))
+    print("  its tap and time series: %s (loop of incast minus loop of incast-bare, the smaller of the builds)" % ms(outputs))
 left = budget - frames * frame_ns - (outputs or 0)
 print("  left for everything else: %s, %.0f ns per packet-hop; the cheapest packet-hop of the runs above: %.0f ns" % (
     ms(left), left / hops, hop_ns))
