@@ -54,24 +54,43 @@ fab_csv_str(struct fab_csv_row *r, const char *s)
 	fab_csv_bytes(r, s, strlen(s));
 }
 
+/*
+ * Characters and numbers go straight into the row: a row has a dozen of
+ * them, and a memcpy() call for each cost more than the digits.
+ */
 static inline void
 fab_csv_char(struct fab_csv_row *r, char c)
 {
-	fab_csv_bytes(r, &c, 1);
+	if (r->len >= sizeof(r->buf)) {
+		r->overflow = true;
+		return;
+	}
+	r->buf[r->len++] = c;
 }
 
 /* @p v in decimal, as "%" PRIu64 prints it. */
 static inline void
 fab_csv_u64(struct fab_csv_row *r, uint64_t v)
 {
-	char d[20];
-	size_t i = sizeof(d);
+	uint64_t tens = 10;
+	size_t n = 1;
+	char *p;
 
+	/* Digits: 10^19 is the largest power of ten a uint64_t holds. */
+	while (n < 20 && v >= tens) {
+		n++;
+		tens = n < 20 ? tens * 10 : tens;
+	}
+	if (n > sizeof(r->buf) - r->len) {
+		r->overflow = true;
+		return;
+	}
+	r->len += n;
+	p = r->buf + r->len;
 	do {
-		d[--i] = (char)('0' + v % 10);
+		*--p = (char)('0' + v % 10);
 		v /= 10;
 	} while (v != 0);
-	fab_csv_bytes(r, d + i, sizeof(d) - i);
 }
 
 /* @p milli thousandths as "%" PRIu64 ".%03" PRIu64 prints milli / 1000 and milli % 1000. */
