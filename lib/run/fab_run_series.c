@@ -24,9 +24,8 @@ struct qp_prev {
 };
 
 /*
- * A port's row after its time: ",switch,port", written once. A sample
- * writes a row for every port; looking the names up and measuring them
- * again each time cost as much as the counters.
+ * A port's row after its time: ",switch,port", laid out once, since every
+ * sample writes a row for every port (and one per class in use).
  */
 struct port_key {
 	uint32_t len;
@@ -86,6 +85,7 @@ fab_run_series_open(const struct fab_scenario *s, struct fab_run_writer *w, cons
 	struct fab_run_series *ts = calloc(1, sizeof(*ts));
 	char path[4096];
 	uint32_t i;
+	int ret;
 
 	if (ts == NULL) {
 		rte_errno = ENOMEM;
@@ -100,13 +100,17 @@ fab_run_series_open(const struct fab_scenario *s, struct fab_run_writer *w, cons
 	ts->ports = fab_run_file_open(w, path);
 	snprintf(path, sizeof(path), "%s/queues.csv", dir);
 	ts->queues = ts->ports != NULL ? fab_run_file_open(w, path) : NULL;
-	if (ts->prev == NULL || ts->keys == NULL || ts->ports == NULL || ts->queues == NULL ||
-			make_keys(ts, s) < 0) {
-		int e = ts->prev == NULL || ts->keys == NULL ? ENOMEM :
-			ts->ports == NULL || ts->queues == NULL ? rte_errno : EOVERFLOW;
+	if (ts->prev == NULL || ts->keys == NULL || ts->ports == NULL || ts->queues == NULL) {
+		int e = ts->prev == NULL || ts->keys == NULL ? ENOMEM : rte_errno;
 
 		fab_run_series_close(ts);
 		rte_errno = e;
+		return NULL;
+	}
+	ret = make_keys(ts, s);
+	if (ret < 0) {
+		fab_run_series_close(ts);
+		rte_errno = -ret;
 		return NULL;
 	}
 	if (s->nb_jobs != 0)
